@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
+import { ConfigError } from './errors';
+import { type Config, configSchema } from './schema';
+
+/**
+ * Validates a parsed config object and returns it with defaults filled in.
+ * Throws a ConfigError whose message names each invalid field by its path, for example
+ * `reports.schedules[0].email: is required for videoUsage: set it to ...`.
+ */
+export function parseConfig(value: unknown, origin = 'config'): Config {
+  const result = configSchema.safeParse(value, { error: explainIssue });
+  if (result.success) return result.data;
+
+  const problems = result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+  throw new ConfigError(`Invalid ${origin}:\n  - ${problems.join('\n  - ')}`, problems);
+}
+
+/** Reads and validates a config file; errors name the file and the field. */
+export function loadConfigFile(path: string): Config {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`Cannot read config file ${path}: ${(error as Error).message}`, [], {
+      cause: error,
+    });
+  }
+
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`Config file ${path} is not valid JSON: ${(error as Error).message}`, [], {
+      cause: error,
+    });
+  }
+  return parseConfig(value, `config file ${path}`);
+}
+
+/**
+ * Set by the CDK stack at bundle time (esbuild `define`), so a deployed Lambda carries its validated
+ * config inside its code asset rather than in environment variables, which are limited to 4 KB.
+ */
+declare const __TALENT_SYNC_CONFIG__: string | undefined;
+
+let cached: Config | undefined;
+
+/**
+ * Returns the config of the running function: the one bundled into its code asset, or, in local mode
+ * and tests, the file named by TALENT_SYNC_CONFIG_FILE.
+ */
+export function runtimeConfig(): Config {
+  if (cached) return cached;
+
+  if (typeof __TALENT_SYNC_CONFIG__ === 'string') {
+    cached = parseConfig(JSON.parse(__TALENT_SYNC_CONFIG__), 'bundled config');
+    return cached;
+  }
+  const file = process.env.TALENT_SYNC_CONFIG_FILE;
+  if (!file) {
+    throw new ConfigError(
+      'No config: this function was bundled without one and TALENT_SYNC_CONFIG_FILE is not set. ' +
+        'Deploy with the CDK app, or set TALENT_SYNC_CONFIG_FILE to a config file path.',
+    );
+  }
+  cached = loadConfigFile(file);
+  return cached;
+}
+
+/** Forgets the cached runtime config, so tests can switch config files. */
+export function resetRuntimeConfig(): void {
+  cached = undefined;
+}
+
+/** Adds the fix to zod's generic messages; custom messages from the schema pass through unchanged. */
+function explainIssue(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `unknown key ${issue.keys.map((key) => `"${key}"`).join(', ')}: remove it or check its spelling`;
+    case 'invalid_type':
+      return issue.input === undefined
+        ? `is required: add it (expected ${issue.expected})`
+        : `expected ${issue.expected}, got ${typeof issue.input}`;
+    case 'invalid_format':
+      return issue.format === 'url'
+        ? 'must be an http or https URL, for example "https://api.torshtalent.com/api/v2"'
+        : `must be a valid ${issue.format}`;
+    default:
+      return undefined;
+  }
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(top level)';
+  return path
+    .map((part, index) => {
+      if (typeof part === 'number') return `[${part}]`;
+      return index === 0 ? String(part) : `.${String(part)}`;
+    })
+    .join('');
+}

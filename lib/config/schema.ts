@@ -1,0 +1,312 @@
+import { z } from 'zod';
+
+/**
+ * The deployment config: one JSON file per deployment, validated at synth time and when a Lambda starts.
+ * Every object is strict, so a misspelt key fails instead of being ignored. Secrets never appear here,
+ * only the names under which Secrets Manager stores them.
+ */
+
+const resourceName = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,39}$/,
+    'must be 1-40 lowercase letters, digits or hyphens, starting with a letter or digit',
+  );
+
+const secretName = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9/_+=.@-]{1,512}$/,
+    'must be a Secrets Manager secret name (letters, digits and /_+=.@-)',
+  );
+
+/** Talent's write enum for `role`; the UI calls Teacher "Mentee" and Admin "Administrator". */
+export const TALENT_ROLES = ['Teacher', 'Coach', 'Admin'] as const;
+export type TalentRole = (typeof TALENT_ROLES)[number];
+
+/** The report types that `POST /reports` accepts, from the Talent API V2 reference. */
+export const REPORT_TYPES = [
+  'systemPerformance',
+  'domainsAndDimensions',
+  'selfAssessments',
+  'goals',
+  'videoInteraction',
+  'videoUsage',
+  'fileUsage',
+  'rubricUsage',
+  'goalsActivity',
+  'goalsCreation',
+  'exemplarUsage',
+  'forumUsage',
+  'forumParticipation',
+  'workflowParticipation',
+  'observations',
+  'coachingFrequency',
+  'frequencySnapshot',
+  'accountUsage',
+  'activityStream',
+  'learningPathsStatus',
+  'reportBuilder',
+] as const;
+export type ReportType = (typeof REPORT_TYPES)[number];
+
+export const PROVIDER_KINDS = ['generic', 'merge'] as const;
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
+
+/** HRIS fields that role, group and scope rules can match on and that group templates can insert. */
+export const PERSON_FIELDS = ['jobTitle', 'department', 'school', 'location', 'employeeType'] as const;
+export type PersonField = (typeof PERSON_FIELDS)[number];
+
+const fieldCondition = z.union([
+  z.string().min(1),
+  z.strictObject({
+    pattern: z
+      .string()
+      .min(1)
+      .refine(isValidRegExp, 'must be a valid JavaScript regular expression, for example "^Coach"'),
+  }),
+]);
+
+/** All listed fields must match: a string matches case-insensitively, a pattern as a regular expression. */
+const condition = z.partialRecord(z.enum(PERSON_FIELDS), fieldCondition);
+
+const roleRule = z.strictObject({
+  when: condition,
+  role: z.enum(TALENT_ROLES),
+});
+
+const groupRule = z.strictObject({
+  when: condition.default({}),
+  /** Group name templates; `{school}` and the other person fields are replaced by the person's values. */
+  groups: z.array(z.string().min(1).refine(hasOnlyKnownPlaceholders, placeholderMessage())).min(1),
+});
+
+const source = z.strictObject({
+  name: resourceName,
+  provider: z.enum(PROVIDER_KINDS),
+  signingSecretName: secretName,
+  /** Seconds a signed timestamp may differ from the receiver's clock (generic provider only). */
+  toleranceSeconds: z.int().min(30).max(3600).default(300),
+});
+
+const roster = z.strictObject({
+  sources: z.array(source).default([]),
+  defaultRole: z.enum(TALENT_ROLES).default('Teacher'),
+  roleRules: z.array(roleRule).default([]),
+  groupRules: z.array(groupRule).default([]),
+  /**
+   * Group names the sync may add and remove, as patterns where `*` matches any text. Groups outside
+   * them, for example ones assigned in Talent by hand, are never removed. Defaults to the group
+   * templates with each placeholder read as `*`.
+   */
+  managedGroups: z.array(z.string().min(1)).optional(),
+  terminationAction: z.enum(['deactivate', 'delete', 'ignore']).default('deactivate'),
+  /** Passed to Talent as `suppress_invite` when a user is created. */
+  suppressInvite: z.boolean().default(false),
+  /** The largest share of Talent users that one reconcile run may deactivate without being forced. */
+  maxDeactivationShare: z.number().min(0).max(1).default(0.1),
+});
+
+const dateRange = z.discriminatedUnion('preset', [
+  z.strictObject({ preset: z.literal('previousDay') }),
+  z.strictObject({ preset: z.literal('previousWeek') }),
+  z.strictObject({ preset: z.literal('previousMonth') }),
+  z.strictObject({ preset: z.literal('monthToDate') }),
+  z.strictObject({ preset: z.literal('lastNDays'), days: z.int().min(1).max(366) }),
+]);
+
+const schedule = z
+  .strictObject({
+    name: resourceName,
+    /** An EventBridge Scheduler cron expression, for example `cron(0 6 * * ? *)`. */
+    cron: z
+      .string()
+      .regex(
+        /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/,
+        'must be an EventBridge cron expression with six fields, for example "cron(0 6 * * ? *)"',
+      ),
+    /** The IANA time zone that the cron expression and the date range are read in. */
+    timeZone: z
+      .string()
+      .refine(isIanaTimeZone, 'must be an IANA time zone name, for example "America/Chicago"'),
+    report: z.enum(REPORT_TYPES),
+    /** A saved Report Builder report; required for `reportBuilder` and rejected for other types. */
+    reportId: z.string().min(1).optional(),
+    /** The user the report runs as; required for every type except `reportBuilder`. */
+    email: z.email().optional(),
+    filterOptions: z.record(z.string(), z.unknown()).optional(),
+    dateRange: dateRange.optional(),
+    enabled: z.boolean().default(true),
+  })
+  .superRefine((value, context) => {
+    if (value.report === 'reportBuilder') {
+      if (!value.reportId) {
+        context.addIssue({
+          code: 'custom',
+          path: ['reportId'],
+          message: 'is required for reportBuilder: set it to the id of a saved Report Builder report',
+        });
+      }
+      for (const key of ['filterOptions', 'email', 'dateRange'] as const) {
+        if (value[key] !== undefined) {
+          context.addIssue({
+            code: 'custom',
+            path: [key],
+            message: 'is not accepted for reportBuilder, which runs with its saved configuration: remove it',
+          });
+        }
+      }
+      return;
+    }
+    if (value.reportId !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['reportId'],
+        message: `is accepted only for reportBuilder: remove it or set report to "reportBuilder"`,
+      });
+    }
+    if (!value.email) {
+      context.addIssue({
+        code: 'custom',
+        path: ['email'],
+        message: `is required for ${value.report}: set it to the e-mail of the Talent user the report runs as`,
+      });
+    }
+  });
+
+const poll = z
+  .strictObject({
+    /** Seconds before the first status check. */
+    initialWaitSeconds: z.int().min(1).max(3600).default(15),
+    /** Each wait is the previous one times this factor, up to `maxWaitSeconds`. */
+    backoffFactor: z.number().min(1).max(10).default(2),
+    maxWaitSeconds: z.int().min(1).max(3600).default(300),
+    /** Total seconds of waiting after which the run fails as timed out. */
+    timeoutSeconds: z.int().min(60).max(86_400).default(7200),
+  })
+  .refine((value) => value.maxWaitSeconds >= value.initialWaitSeconds, {
+    path: ['maxWaitSeconds'],
+    message: 'must be at least initialWaitSeconds',
+  });
+
+const reports = z.strictObject({
+  /** Key prefix for report objects in the bucket, without leading or trailing slashes. */
+  prefix: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/,
+      'must be S3 key segments joined by "/", with no leading or trailing slash',
+    )
+    .default('reports'),
+  /** Days after which report objects expire; absent keeps them. */
+  retentionDays: z.int().min(1).max(36_500).optional(),
+  /** Prefixes spreadsheet formula characters (= + - @) with a quote in JSON-converted CSVs. */
+  neutralizeFormulas: z.boolean().default(false),
+  poll: poll.default({ initialWaitSeconds: 15, backoffFactor: 2, maxWaitSeconds: 300, timeoutSeconds: 7200 }),
+  schedules: z.array(schedule).default([]),
+});
+
+const talent = z.strictObject({
+  /** The API URL, for example `https://api.torshtalent.com/api/v2` (not the web domain). */
+  baseUrl: z.url({ protocol: /^https?$/ }),
+  /** The Secrets Manager secret whose value is the Talent bearer token. */
+  tokenSecretName: secretName,
+  /** Sent as `systemId` on creates; needed with network tokens to pick the target system. */
+  systemId: z.string().min(1).optional(),
+  /** Client-side limit on Talent requests per second, per function instance. */
+  requestsPerSecond: z.number().min(0.1).max(100).default(5),
+  /** Milliseconds a single Talent request may take before it is aborted and retried. */
+  timeoutMs: z.int().min(100).max(60_000).default(10_000),
+  /** Retries after the first attempt for 429, 5xx, timeouts and dropped connections. */
+  maxRetries: z.int().min(0).max(10).default(4),
+});
+
+export const configSchema = z
+  .strictObject({
+    talent,
+    roster: roster.default({
+      sources: [],
+      defaultRole: 'Teacher',
+      roleRules: [],
+      groupRules: [],
+      terminationAction: 'deactivate',
+      suppressInvite: false,
+      maxDeactivationShare: 0.1,
+    }),
+    reports: reports.default({
+      prefix: 'reports',
+      neutralizeFormulas: false,
+      poll: { initialWaitSeconds: 15, backoffFactor: 2, maxWaitSeconds: 300, timeoutSeconds: 7200 },
+      schedules: [],
+    }),
+    alerts: z
+      .strictObject({
+        /** Subscribed to the alert topic; AWS sends a confirmation e-mail first. */
+        email: z.email().optional(),
+      })
+      .default({}),
+  })
+  .superRefine((value, context) => {
+    addDuplicateIssues(
+      value.roster.sources.map((entry) => entry.name),
+      ['roster', 'sources'],
+      context,
+    );
+    addDuplicateIssues(
+      value.reports.schedules.map((entry) => entry.name),
+      ['reports', 'schedules'],
+      context,
+    );
+  });
+
+export type Config = z.infer<typeof configSchema>;
+export type SourceConfig = Config['roster']['sources'][number];
+export type RosterConfig = Config['roster'];
+export type ScheduleConfig = Config['reports']['schedules'][number];
+export type DateRangeConfig = NonNullable<ScheduleConfig['dateRange']>;
+export type FieldCondition = z.infer<typeof fieldCondition>;
+
+function addDuplicateIssues(names: string[], path: (string | number)[], context: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  names.forEach((name, index) => {
+    if (seen.has(name)) {
+      context.addIssue({
+        code: 'custom',
+        path: [...path, index, 'name'],
+        message: `"${name}" is used twice: give each entry a unique name`,
+      });
+    }
+    seen.add(name);
+  });
+}
+
+function isValidRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isIanaTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+
+function hasOnlyKnownPlaceholders(template: string): boolean {
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    if (!(PERSON_FIELDS as readonly string[]).includes(match[1] ?? '')) return false;
+  }
+  return true;
+}
+
+function placeholderMessage(): string {
+  return `may only use the placeholders ${PERSON_FIELDS.map((field) => `{${field}}`).join(', ')}`;
+}

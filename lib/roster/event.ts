@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/**
+ * A provider-neutral roster change: what an HRIS adapter produces from one webhook and the apply
+ * function consumes from the queue. It carries the person's full current record, not a diff, so
+ * applying it is idempotent and an event can be skipped when a newer one was applied already.
+ */
+export const rosterEventSchema = z.strictObject({
+  /** Deduplication key: the provider's delivery or event id, or a hash of the signed body. */
+  eventId: z.string().min(1).max(128),
+  /** The configured source name, from the webhook URL. */
+  source: z.string().min(1),
+  /**
+   * The person's id in the HRIS; with `source` it identifies the person across e-mail changes. At most
+   * 80 characters, so that `source#employeeId` fits the 128-character SQS message group id.
+   */
+  employeeId: z
+    .string()
+    .min(1)
+    .max(80)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+  /**
+   * `upsert` creates or updates the Talent user, `terminate` applies the leaver policy, and `delete`
+   * records that the HRIS deleted the person, which the apply step also treats as leaving.
+   */
+  action: z.enum(['upsert', 'terminate', 'delete']),
+  /** When the HRIS changed the record (ISO 8601); orders events of one person. */
+  occurredAt: z.iso.datetime({ offset: true }),
+  /** When this service accepted the delivery (ISO 8601). */
+  receivedAt: z.iso.datetime({ offset: true }),
+  person: z.strictObject({
+    /** Work e-mail, lower-cased; absent while the HRIS has none yet. */
+    email: z.email().optional(),
+    firstName: z.string().max(200).optional(),
+    lastName: z.string().max(200).optional(),
+    displayName: z.string().max(400).optional(),
+    jobTitle: z.string().max(200).optional(),
+    department: z.string().max(200).optional(),
+    school: z.string().max(200).optional(),
+    location: z.string().max(200).optional(),
+    employeeType: z.string().max(100).optional(),
+    /** `pending` is hired with a future start date; `leave` is a leave of absence, not a termination. */
+    status: z.enum(['active', 'pending', 'leave', 'inactive']),
+    /** First working day (YYYY-MM-DD), when the HRIS sends one. */
+    startDate: z.iso.date().optional(),
+    terminationDate: z.iso.date().optional(),
+  }),
+});
+
+export type RosterEvent = z.infer<typeof rosterEventSchema>;
+export type RosterPerson = RosterEvent['person'];
+
+/** The SQS FIFO message group: events of one person are applied in order, people in parallel. */
+export function messageGroupId(event: Pick<RosterEvent, 'source' | 'employeeId'>): string {
+  return `${event.source}#${event.employeeId}`;
+}

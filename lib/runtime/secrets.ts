@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { ENV } from './environment';
+
+/** Seconds a secret value is cached in a warm function before Secrets Manager is asked again. */
+const SECRET_CACHE_SECONDS = 300;
+
+/**
+ * Returns a secret's string value. Deployed functions read Secrets Manager through the Powertools
+ * cache; local mode reads the JSON file named by TALENT_SYNC_SECRETS_FILE, which has no server.
+ */
+export async function getSecretValue(name: string): Promise<string> {
+  const localFile = process.env[ENV.secretsFile];
+  if (localFile) return readLocalSecret(localFile, name);
+
+  const value = await getSecret(name, { maxAge: SECRET_CACHE_SECONDS });
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new Error(
+      `Secret ${name} has no string value: store the value as a plain string in Secrets Manager.`,
+    );
+  }
+  return value;
+}
+
+function readLocalSecret(file: string, name: string): string {
+  let secrets: unknown;
+  try {
+    secrets = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`Cannot read the local secrets file ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const value = (secrets as Record<string, unknown>)[name];
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new Error(`Secret ${name} is not in the local secrets file ${file}: add it as a string value.`);
+  }
+  return value;
+}
