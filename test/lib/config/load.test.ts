@@ -1,0 +1,109 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../lib/config/errors';
+import { loadConfigFile, parseConfig } from '../../../lib/config/load';
+
+const minimal = {
+  talent: { baseUrl: 'https://api.torshtalent.com/api/v2', tokenSecretName: 'talent-sync/talent-token' },
+};
+
+function problemsOf(value: unknown): readonly string[] {
+  try {
+    parseConfig(value);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('parseConfig accepted an invalid config');
+}
+
+describe('parseConfig', () => {
+  it('fills documented defaults into a minimal config', () => {
+    const config = parseConfig(minimal);
+    expect(config.talent.requestsPerSecond).toBe(5);
+    expect(config.roster.terminationAction).toBe('deactivate');
+    expect(config.roster.maxDeactivationShare).toBe(0.1);
+    expect(config.reports.prefix).toBe('reports');
+    expect(config.reports.poll.backoffFactor).toBe(2);
+  });
+
+  it('accepts the example config', () => {
+    const config = loadConfigFile('examples/talent-sync.config.json');
+    expect(config.roster.sources.map((source) => source.provider)).toEqual(['generic', 'merge']);
+    expect(config.reports.schedules).toHaveLength(2);
+  });
+
+  it('rejects an unknown key and names it', () => {
+    const problems = problemsOf({ ...minimal, talnet: {} });
+    expect(problems).toContain('(top level): unknown key "talnet": remove it or check its spelling');
+  });
+
+  it('names the path of a missing required field', () => {
+    const problems = problemsOf({ talent: { baseUrl: 'https://talent.example.org' } });
+    expect(problems).toContain('talent.tokenSecretName: is required: add it (expected string)');
+  });
+
+  it('rejects an unknown provider with the allowed values', () => {
+    const problems = problemsOf({
+      ...minimal,
+      roster: { sources: [{ name: 'hr', provider: 'workday', signingSecretName: 'x' }] },
+    });
+    expect(problems.join('\n')).toContain('roster.sources[0].provider');
+    expect(problems.join('\n')).toContain('"merge"');
+  });
+
+  it('rejects duplicate source names', () => {
+    const source = { name: 'hr', provider: 'generic', signingSecretName: 'x' };
+    const problems = problemsOf({ ...minimal, roster: { sources: [source, source] } });
+    expect(problems).toContain('roster.sources[1].name: "hr" is used twice: give each entry a unique name');
+  });
+
+  it('rejects a group template with an unknown placeholder', () => {
+    const problems = problemsOf({ ...minimal, roster: { groupRules: [{ groups: ['School: {campus}'] }] } });
+    expect(problems.join('\n')).toContain('roster.groupRules[0].groups[0]: may only use the placeholders');
+  });
+
+  it('requires reportId and rejects email for reportBuilder schedules', () => {
+    const schedule = {
+      name: 'export',
+      cron: 'cron(0 6 * * ? *)',
+      timeZone: 'America/Chicago',
+      report: 'reportBuilder',
+      email: 'someone@district.example.org',
+    };
+    const problems = problemsOf({ ...minimal, reports: { schedules: [schedule] } });
+    expect(problems.join('\n')).toContain('reports.schedules[0].reportId: is required for reportBuilder');
+    expect(problems.join('\n')).toContain('reports.schedules[0].email: is not accepted for reportBuilder');
+  });
+
+  it('requires the run-as email for other report types', () => {
+    const schedule = { name: 'usage', cron: 'cron(0 6 * * ? *)', timeZone: 'UTC', report: 'videoUsage' };
+    const problems = problemsOf({ ...minimal, reports: { schedules: [schedule] } });
+    expect(problems.join('\n')).toContain('reports.schedules[0].email: is required for videoUsage');
+  });
+
+  it('rejects an invalid time zone and cron expression', () => {
+    const schedule = { name: 'usage', cron: '0 6 * * *', timeZone: 'Mars/Olympus', report: 'videoUsage' };
+    const problems = problemsOf({ ...minimal, reports: { schedules: [{ ...schedule, email: 'a@b.org' }] } });
+    expect(problems.join('\n')).toContain(
+      'reports.schedules[0].cron: must be an EventBridge cron expression',
+    );
+    expect(problems.join('\n')).toContain('reports.schedules[0].timeZone: must be an IANA time zone name');
+  });
+});
+
+describe('loadConfigFile', () => {
+  it('names the file when it is not JSON', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'config-')), 'broken.json');
+    writeFileSync(file, '{ "talent": ');
+    expect(() => loadConfigFile(file)).toThrow(`Config file ${file} is not valid JSON`);
+  });
+
+  it('names the file when it is missing', () => {
+    expect(() => loadConfigFile('/nonexistent/talent-sync.json')).toThrow(
+      'Cannot read config file /nonexistent/talent-sync.json',
+    );
+  });
+});
