@@ -73,7 +73,10 @@ export function sameGroups(left: readonly string[], right: readonly string[]): b
   return true;
 }
 
-/** Returns the comparison key of a group name, because Talent treats names that differ only in case as one group. */
+/**
+ * Returns the comparison key of a group name, because Talent treats names that differ only in case
+ * as one group.
+ */
 export function groupKey(name: string): string {
   return name.trim().toLowerCase();
 }
