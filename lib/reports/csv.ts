@@ -1,0 +1,161 @@
+import { Readable } from 'node:stream';
+
+/** One row of a JSON report: `reportData[i]` of `GET /reports/{reportId}`. */
+export type JsonRow = Record<string, unknown>;
+
+export interface CsvOptions {
+  /** Starts the output with a UTF-8 byte order mark, which Excel needs to detect UTF-8. Default: false. */
+  bom?: boolean;
+  /**
+   * Prefixes string cells that start with `=`, `+`, `-`, `@`, tab or CR with `'`, so that a spreadsheet
+   * shows them as text instead of running them as a formula. JSON numbers are left as they are, so a
+   * negative number stays a number. Default: false.
+   */
+  neutralizeFormulas?: boolean;
+}
+
+/** Text is handed on in chunks of about this many UTF-16 units, which keeps stream overhead per row low. */
+const CHUNK_CHARS = 64 * 1024;
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const LF = 0x0a;
+const CR = 0x0d;
+const TAB = 0x09;
+const EQUALS = 0x3d;
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+const AT = 0x40;
+
+/**
+ * Returns the CSV columns of `rows`: the union of their keys in first-seen order, with nested objects
+ * flattened to dotted names (`coach.name`). Within one object, integer-like keys come first because
+ * JavaScript orders object keys that way.
+ */
+export function csvColumns(rows: Iterable<JsonRow>): string[] {
+  const seen = new Set<string>();
+  const columns: string[] = [];
+  for (const row of rows) collectColumns(row, '', seen, columns);
+  return columns;
+}
+
+/**
+ * Yields `rows` as RFC 4180 CSV text: a header line, then one record per row, each ended by CRLF. Cells
+ * containing a comma, quote, CR or LF are quoted, with quotes doubled. Arrays become JSON text, and null
+ * or undefined become empty cells.
+ *
+ * The column set is the union over all rows, so the rows are read once for the columns before the first
+ * line is written. That costs no memory because the rows are already in memory as parsed JSON. After that the output is produced
+ * lazily, so the text in memory stays within one chunk. Rows with no keys at all give an empty output,
+ * with no header and no byte order mark.
+ */
+export function* csvText(rows: readonly JsonRow[], options: CsvOptions = {}): Generator<string> {
+  const columns = csvColumns(rows);
+  if (columns.length === 0) return;
+
+  const neutralize = options.neutralizeFormulas ?? false;
+  const indexByColumn = new Map<string, number>();
+  for (const [index, column] of columns.entries()) indexByColumn.set(column, index);
+
+  let chunk = options.bom ? '\uFEFF' : '';
+  chunk += `${columns.map((column) => encodeCell(column, neutralize)).join(',')}\r\n`;
+
+  const cells = new Array<string>(columns.length);
+  for (const row of rows) {
+    cells.fill('');
+    fillCells(row, '', indexByColumn, cells, neutralize);
+    chunk += `${cells.join(',')}\r\n`;
+
+    if (chunk.length >= CHUNK_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+}
+
+/** Returns the CSV of `rows` as a byte stream of UTF-8; see `csvText` for the dialect. */
+export function csvStream(rows: readonly JsonRow[], options: CsvOptions = {}): Readable {
+  return Readable.from(encodeUtf8(csvText(rows, options)), { objectMode: false });
+}
+
+/** Returns one cell as CSV text: neutralised when asked, then quoted if it contains a comma, quote, CR or LF. */
+export function encodeCell(text: string, neutralize: boolean): string {
+  const value = neutralize && startsLikeFormula(text) ? `'${text}` : text;
+
+  // A scan by char code is cheaper than a regular expression test on the short strings of a report.
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code === QUOTE || code === COMMA || code === LF || code === CR) {
+      return `"${value.replaceAll('"', '""')}"`;
+    }
+  }
+  return value;
+}
+
+function* encodeUtf8(chunks: Iterable<string>): Generator<Buffer> {
+  for (const chunk of chunks) yield Buffer.from(chunk, 'utf8');
+}
+
+function startsLikeFormula(text: string): boolean {
+  const first = text.charCodeAt(0);
+  return (
+    first === EQUALS || first === PLUS || first === MINUS || first === AT || first === TAB || first === CR
+  );
+}
+
+function isNestedObject(value: unknown): value is JsonRow {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+function collectColumns(row: JsonRow, prefix: string, seen: Set<string>, columns: string[]): void {
+  for (const key in row) {
+    const value = row[key];
+    const column = prefix === '' ? key : `${prefix}.${key}`;
+    if (isNestedObject(value)) {
+      collectColumns(value, column, seen, columns);
+    } else if (!seen.has(column)) {
+      seen.add(column);
+      columns.push(column);
+    }
+  }
+}
+
+function fillCells(
+  row: JsonRow,
+  prefix: string,
+  indexByColumn: Map<string, number>,
+  cells: string[],
+  neutralize: boolean,
+): void {
+  for (const key in row) {
+    const value = row[key];
+    const column = prefix === '' ? key : `${prefix}.${key}`;
+    if (isNestedObject(value)) {
+      fillCells(value, column, indexByColumn, cells, neutralize);
+      continue;
+    }
+    // Every column of every row was collected beforehand, so the index exists.
+    const index = indexByColumn.get(column) as number;
+    cells[index] = cellText(value, neutralize);
+  }
+}
+
+function cellText(value: unknown, neutralize: boolean): string {
+  switch (typeof value) {
+    case 'string':
+      return encodeCell(value, neutralize);
+    case 'number':
+    case 'bigint':
+      return String(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'undefined':
+      return '';
+    default:
+      if (value === null) return '';
+      if (value instanceof Date) return value.toISOString();
+      // Arrays, and anything else a JSON parser cannot produce, are written as JSON text.
+      return encodeCell(JSON.stringify(value) ?? '', false);
+  }
+}

@@ -1,0 +1,69 @@
+import type { ReportType } from '../config/schema';
+import type { Period } from './date-range';
+
+export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
+
+/**
+ * The JSON object written beside each report CSV, after the CSV upload completed. Data teams wait for it
+ * before they read the CSV, and check `bytes` and `sha256` against the object.
+ */
+export interface ReportManifest {
+  schedule: string;
+  report: ReportType;
+  /** Talent's `insightsReportRequestId`. */
+  requestId: string;
+  /** The saved Report Builder report, for `reportBuilder` runs. */
+  reportId?: string;
+  /** The filter options sent with the request; null for `reportBuilder`, which runs with its saved filters. */
+  filterOptions: Record<string, unknown> | null;
+  period?: Period;
+  /** CSV records after the header line. */
+  rows: number;
+  /** Size of the CSV object, including a byte order mark if there is one. */
+  bytes: number;
+  /** Hex SHA-256 of the CSV object's bytes. */
+  sha256: string;
+  contentType: typeof CSV_CONTENT_TYPE;
+  /** S3 key of the CSV object. */
+  key: string;
+  /** When the report was requested from Talent (ISO 8601). */
+  startedAt: string;
+  /** When the CSV upload completed (ISO 8601). */
+  finishedAt: string;
+  version: 1;
+}
+
+export interface ManifestInput {
+  schedule: string;
+  report: ReportType;
+  requestId: string;
+  reportId?: string;
+  filterOptions: Record<string, unknown> | undefined;
+  period?: Period;
+  rows: number;
+  bytes: number;
+  sha256: string;
+  key: string;
+  startedAt: string;
+  finishedAt: Date;
+}
+
+/** Builds a manifest; optional fields are left out rather than written as null, except `filterOptions`. */
+export function buildManifest(input: ManifestInput): ReportManifest {
+  return {
+    schedule: input.schedule,
+    report: input.report,
+    requestId: input.requestId,
+    ...(input.reportId === undefined ? {} : { reportId: input.reportId }),
+    filterOptions: input.filterOptions ?? null,
+    ...(input.period === undefined ? {} : { period: input.period }),
+    rows: input.rows,
+    bytes: input.bytes,
+    sha256: input.sha256,
+    contentType: CSV_CONTENT_TYPE,
+    key: input.key,
+    startedAt: input.startedAt,
+    finishedAt: input.finishedAt.toISOString(),
+    version: 1,
+  };
+}

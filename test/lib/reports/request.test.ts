@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { ScheduleConfig } from '../../../lib/config/schema';
+import { UnknownScheduleError } from '../../../lib/reports/errors';
+import { findSchedule, resolveRequest } from '../../../lib/reports/request';
+
+const weekly: ScheduleConfig = {
+  name: 'coaching-weekly',
+  cron: 'cron(0 6 ? * MON *)',
+  timeZone: 'America/Chicago',
+  report: 'coachingFrequency',
+  email: 'data.team@district.example.org',
+  filterOptions: { systemIds: ['s1'], startDate: '2000-01-01' },
+  dateRange: { preset: 'previousWeek' },
+  enabled: true,
+};
+
+const export_: ScheduleConfig = {
+  name: 'observations-export',
+  cron: 'cron(30 5 * * ? *)',
+  timeZone: 'America/Chicago',
+  report: 'reportBuilder',
+  reportId: 'savedReport-observations',
+  enabled: true,
+};
+
+const monday = new Date('2026-03-09T11:00:00Z');
+
+describe('findSchedule', () => {
+  it('returns the schedule with the name', () => {
+    expect(findSchedule({ schedules: [weekly, export_] }, 'observations-export')).toBe(export_);
+  });
+
+  it('throws an error that names the unknown schedule', () => {
+    expect(() => findSchedule({ schedules: [weekly] }, 'nightly')).toThrow(UnknownScheduleError);
+    expect(() => findSchedule({ schedules: [weekly] }, 'nightly')).toThrow(
+      /"nightly".*configured: coaching-weekly/,
+    );
+  });
+});
+
+describe('resolveRequest', () => {
+  it('sets the period dates on the configured filter options', () => {
+    expect(resolveRequest(weekly, monday).filterOptions).toEqual({
+      systemIds: ['s1'],
+      startDate: '2026-03-02',
+      endDate: '2026-03-08',
+    });
+  });
+
+  it('returns the resolved period', () => {
+    expect(resolveRequest(weekly, monday).period).toEqual({ start: '2026-03-02', end: '2026-03-08' });
+  });
+
+  it('sends report, filter options and run-as e-mail', () => {
+    expect(Object.keys(resolveRequest(weekly, monday).body)).toEqual(['report', 'filterOptions', 'email']);
+  });
+
+  it('sends empty filter options for a type without date range or filters', () => {
+    const plain: ScheduleConfig = { ...weekly, filterOptions: undefined, dateRange: undefined };
+    expect(resolveRequest(plain, monday).body.filterOptions).toEqual({});
+  });
+
+  it('sends only the saved report id for Report Builder', () => {
+    expect(resolveRequest(export_, monday).body).toEqual({
+      report: 'reportBuilder',
+      reportId: 'savedReport-observations',
+    });
+  });
+
+  it('resolves no period for Report Builder', () => {
+    expect(resolveRequest(export_, monday).period).toBeUndefined();
+  });
+});
