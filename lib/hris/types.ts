@@ -1,0 +1,58 @@
+import type { ProviderKind } from '../config/schema';
+import type { RosterEvent } from '../roster/event';
+
+/** One webhook request as it arrived, before anything parsed it. */
+export interface RawDelivery {
+  /** Request headers with lower-cased names. */
+  headers: Record<string, string>;
+  /** The exact body bytes as received; signatures are computed over these, never over re-serialized JSON. */
+  body: Buffer;
+}
+
+/** The outcome of a signature check; `reason` is safe to return to the sender and never contains a secret. */
+export type VerifyResult = { ok: true } | { ok: false; reason: string };
+
+/** Per-source settings for signature checks. */
+export interface VerifyOptions {
+  /** Seconds a signed timestamp may differ from `now`, in either direction; providers without a timestamp ignore it. Default 300. */
+  toleranceSeconds?: number;
+}
+
+/** The response to a provider's test or verification request, which is acknowledged and never queued. */
+export interface HandshakeReply {
+  statusCode: number;
+  body: Record<string, unknown>;
+}
+
+export interface NormalizeContext {
+  /** The configured source name, from the webhook URL. */
+  source: string;
+  delivery: RawDelivery;
+  receivedAt: Date;
+}
+
+export interface NormalizeResult {
+  events: RosterEvent[];
+  /** Events that were acknowledged but not turned into roster changes, each with the reason. */
+  ignored: { reason: string }[];
+}
+
+/** The signature check, handshake and payload mapping of one HRIS provider. */
+export interface ProviderAdapter {
+  kind: ProviderKind;
+
+  /**
+   * Checks the delivery's signature against each secret in turn: the current one and, during a rotation,
+   * the previous one. Must run on the raw bytes before any parsing.
+   */
+  verify(delivery: RawDelivery, secrets: readonly string[], now: Date, options?: VerifyOptions): VerifyResult;
+
+  /** Returns a reply when a verified delivery is the provider's test request rather than an event. */
+  handshake?(delivery: RawDelivery): HandshakeReply | undefined;
+
+  /**
+   * Maps a parsed, verified payload to roster events. Irrelevant event types are returned in `ignored`;
+   * a malformed relevant payload throws a PayloadError naming the field.
+   */
+  normalize(payload: unknown, context: NormalizeContext): NormalizeResult;
+}
