@@ -1,0 +1,22 @@
+import type { ProviderKind } from '../config/schema';
+import { genericAdapter } from './generic';
+import { mergeAdapter } from './merge';
+import type { ProviderAdapter } from './types';
+
+export * from './errors';
+export { GENERIC_HEADERS, signGenericDelivery } from './generic';
+export * from './intake';
+export { MERGE_SIGNATURE_HEADER, signMergeBody } from './merge';
+export * from './queue';
+export { parseSigningSecret } from './signing';
+export type * from './types';
+
+const ADAPTERS: Record<ProviderKind, ProviderAdapter> = {
+  generic: genericAdapter,
+  merge: mergeAdapter,
+};
+
+/** Returns the adapter for a configured provider kind. */
+export function adapterFor(kind: ProviderKind): ProviderAdapter {
+  return ADAPTERS[kind];
+}
