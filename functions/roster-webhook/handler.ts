@@ -1,0 +1,69 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { runtimeConfig } from '../../lib/config/load';
+import {
+  adapterFor,
+  checkBodySize,
+  checkJsonContentType,
+  enqueueRosterEvents,
+  findSource,
+  loadSigningSecrets,
+  parseAndNormalize,
+  verifyDelivery,
+} from '../../lib/hris';
+import { ENV, requireEnv } from '../../lib/runtime/environment';
+import { createLogger } from '../../lib/runtime/logger';
+import { jsonErrorResponses, jsonResponse, logDelivery, toRawDelivery } from './http';
+
+/**
+ * POST /webhooks/{source}: verifies an HRIS delivery, normalizes it to roster events and queues them.
+ * It returns 202 only after SQS has stored every event, and it never calls Talent.
+ */
+
+const logger = createLogger('roster-webhook');
+const sqs = new SQSClient({});
+
+export async function receiveWebhook(
+  event: APIGatewayProxyEventV2,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const receivedAt = new Date();
+  const source = findSource(runtimeConfig().roster.sources, event.pathParameters?.source);
+
+  const delivery = toRawDelivery(event);
+  checkBodySize(delivery);
+  checkJsonContentType(delivery);
+
+  const adapter = adapterFor(source.provider);
+  const secrets = await loadSigningSecrets(source);
+  verifyDelivery(adapter, delivery, secrets, receivedAt, source);
+
+  const handshake = adapter.handshake?.(delivery);
+  if (handshake) {
+    logDelivery(logger, event, { statusCode: handshake.statusCode, outcome: 'acknowledged as a handshake' });
+    return jsonResponse(handshake.statusCode, handshake.body);
+  }
+
+  const { events, ignored } = parseAndNormalize(adapter, { source: source.name, delivery, receivedAt });
+  if (events.length === 0) {
+    logDelivery(logger, event, { statusCode: 200, outcome: 'ignored', ignored: ignored.length });
+    return jsonResponse(200, { accepted: 0, ignored });
+  }
+
+  await enqueueRosterEvents(sqs, requireEnv(ENV.rosterQueueUrl), events);
+  const eventIds = events.map((rosterEvent) => rosterEvent.eventId);
+  logDelivery(logger, event, {
+    statusCode: 202,
+    outcome: 'accepted',
+    eventIds,
+    employeeIds: events.map((rosterEvent) => rosterEvent.employeeId),
+    ignored: ignored.length,
+  });
+  return jsonResponse(202, { accepted: events.length, eventIds, ignored });
+}
+
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  .use(injectLambdaContext(logger))
+  .use(jsonErrorResponses(logger))
+  .handler(receiveWebhook);
