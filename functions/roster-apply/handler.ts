@@ -1,0 +1,41 @@
+import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { type ApplyDependencies, applyRosterEvent, logIds } from '../../lib/roster/apply';
+import { createApplyDependencies } from '../../lib/roster/dependencies';
+import { parseRosterMessage } from '../../lib/roster/message';
+import { createLogger } from '../../lib/runtime/logger';
+
+const logger = createLogger('roster-apply');
+
+// The FIFO processor works through a batch in order. With skipGroupOnError, a failed record fails
+// the later records of its message group (the same person) but not those of other people.
+const processor = new SqsFifoPartialProcessorAsync();
+
+let dependencies: ApplyDependencies | undefined;
+
+async function applyRecord(record: SQSRecord): Promise<void> {
+  const event = parseRosterMessage(record, logger);
+
+  dependencies ??= createApplyDependencies(logger);
+  const result = await applyRosterEvent(event, dependencies);
+
+  const log = result.outcome === 'parked' ? logger.warn.bind(logger) : logger.info.bind(logger);
+  log('Roster event processed', { messageId: record.messageId, ...logIds(event), ...result });
+}
+
+async function applyBatch(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  const response = await processPartialResponse(event, applyRecord, processor, {
+    context,
+    skipGroupOnError: true,
+  });
+
+  logger.info('Roster batch processed', {
+    records: event.Records.length,
+    failed: response.batchItemFailures.length,
+  });
+  return response;
+}
+
+export const handler = middy(applyBatch).use(injectLambdaContext(logger, { resetKeys: true }));
