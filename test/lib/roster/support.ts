@@ -12,6 +12,12 @@ import { type LocalServer, startDynamoDbServer } from '../../../local/servers';
 export const SIMULATOR_TOKEN = 'local-system-token';
 export const TOKEN_SECRET_NAME = 'talent-sync/talent-token';
 
+/**
+ * An address that the roster event schema accepts but the simulator's OpenAPI `email` format
+ * rejects with 400, because a domain label may not end with a hyphen.
+ */
+export const TALENT_INVALID_EMAIL = 'kim@lincoln-.example.org';
+
 export interface LocalStateTable {
   server: LocalServer;
   tableName: string;
@@ -55,18 +61,14 @@ export interface ConfigFiles {
   remove(): void;
 }
 
+/** Builds the test deployment config against a Talent URL, with `roster` overriding the roster part. */
+export function testConfig(talentUrl: string, roster: Record<string, unknown> = {}): Config {
+  return parseConfig(rawConfig(talentUrl, roster));
+}
+
 export function writeConfigFiles(talentUrl: string, roster: Record<string, unknown> = {}): ConfigFiles {
   const directory = mkdtempSync(join(tmpdir(), 'talent-sync-roster-'));
-  const raw = {
-    talent: { baseUrl: talentUrl, tokenSecretName: TOKEN_SECRET_NAME, maxRetries: 2, requestsPerSecond: 100 },
-    roster: {
-      defaultRole: 'Teacher',
-      roleRules: [{ when: { jobTitle: { pattern: 'coach' } }, role: 'Coach' }],
-      groupRules: [{ groups: ['School: {school}'] }],
-      suppressInvite: true,
-      ...roster,
-    },
-  };
+  const raw = rawConfig(talentUrl, roster);
   const configFile = join(directory, 'config.json');
   const secretsFile = join(directory, 'secrets.json');
   writeFileSync(configFile, JSON.stringify(raw));
@@ -76,6 +78,19 @@ export function writeConfigFiles(talentUrl: string, roster: Record<string, unkno
     secretsFile,
     config: parseConfig(raw),
     remove: () => rmSync(directory, { recursive: true, force: true }),
+  };
+}
+
+function rawConfig(talentUrl: string, roster: Record<string, unknown>) {
+  return {
+    talent: { baseUrl: talentUrl, tokenSecretName: TOKEN_SECRET_NAME, maxRetries: 2, requestsPerSecond: 100 },
+    roster: {
+      defaultRole: 'Teacher',
+      roleRules: [{ when: { jobTitle: { pattern: 'coach' } }, role: 'Coach' }],
+      groupRules: [{ groups: ['School: {school}'] }],
+      suppressInvite: true,
+      ...roster,
+    },
   };
 }
 
