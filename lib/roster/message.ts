@@ -1,4 +1,3 @@
-import type { SQSRecord } from 'aws-lambda';
 import type { RosterLogger } from './apply';
 import { PermanentApplyError } from './errors';
 import { type RosterEvent, rosterEventSchema } from './event';
@@ -9,7 +8,7 @@ import { type RosterEvent, rosterEventSchema } from './event';
  * names the invalid fields, never their values.
  */
 export function parseRosterMessage(
-  record: Pick<SQSRecord, 'messageId' | 'body'>,
+  record: { messageId: string; body: string },
   logger: RosterLogger,
 ): RosterEvent {
   let value: unknown;
