@@ -1,0 +1,346 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+  SQSEvent,
+} from 'aws-lambda';
+import { loadConfigFile } from '../lib/config/load';
+import type { Config } from '../lib/config/schema';
+import { ENV } from '../lib/runtime/environment';
+import { ApplyWorker } from './apply-worker';
+import { lambdaContext } from './lambda-context';
+import { type LocalServer, startDynamoDbServer, startS3Server, startSqsServer } from './servers';
+import { definitionFromTemplate, runLocalExecution } from './state-machine';
+import { startTalentSimulator, type TalentSimulator } from './talent-simulator/server';
+import type { SimulatorSeed } from './talent-simulator/state';
+import { startWebhookServer } from './webhook-server';
+
+/** The file that `npm start` writes, so other tools and people can find the local endpoints. */
+export interface LocalEndpoints {
+  webhookBaseUrl: string;
+  talentApiUrl: string;
+  talentToken: string;
+  s3Endpoint: string;
+  reportBucket: string;
+}
+
+export interface LocalPorts {
+  webhook: number;
+  talent: number;
+  s3: number;
+  dynamodb: number;
+  sqs: number;
+}
+
+export interface LocalStackOptions {
+  configPath: string;
+  secretsPath: string;
+  /** Folder for the derived config and endpoints.json; `.local` in the working directory by default. */
+  stateDir?: string;
+  ports?: Partial<LocalPorts>;
+  /** Milliseconds a simulated report stays pending. */
+  reportPendingMs?: number;
+  /** Milliseconds each Wait state of the state machine pauses locally. */
+  waitMs?: number;
+  /** A JSON file with users and groups that exist in the simulated Talent before the sync runs. */
+  seedPath?: string;
+}
+
+export interface ReportRunResult {
+  schedule: string;
+  ok: boolean;
+  /** The SaveReport output on success. */
+  output?: Record<string, unknown>;
+  error?: string;
+}
+
+export interface LocalStack {
+  config: Config;
+  endpoints: LocalEndpoints;
+  simulator: TalentSimulator;
+  queueUrl: string;
+  deadLetterQueueUrl: string;
+  tableName: string;
+  bucket: string;
+  s3: S3Client;
+  sqs: SQSClient;
+  /** Messages that the state machine published to the alert topic, standing in for SNS. */
+  alerts: unknown[];
+  /** Waits until every accepted webhook event has been applied or moved to the DLQ. */
+  drainRoster(timeoutMs?: number): Promise<void>;
+  deadLetterCount(): Promise<number>;
+  runReport(schedule: string, scheduledTime?: Date): Promise<ReportRunResult>;
+  close(): Promise<void>;
+}
+
+const REGION = 'us-east-1';
+const QUEUE_NAME = 'talent-sync-roster.fifo';
+const DEAD_LETTER_QUEUE_NAME = 'talent-sync-roster-dlq.fifo';
+const TABLE_NAME = 'talent-sync-state';
+const BUCKET = 'talent-sync-reports';
+/** Receives before a roster message moves to the DLQ; the same figure as the deployed queue. */
+const MAX_RECEIVE_COUNT = 5;
+
+/**
+ * Starts the whole system on this machine: the Talent simulator, S3, DynamoDB and SQS servers, the
+ * webhook endpoint, the apply worker, and the report state machine from the synthesized CDK template,
+ * with its task states bound to the real handlers. Nothing listens beyond 127.0.0.1.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const stateDir = resolve(options.stateDir ?? '.local');
+  await mkdir(stateDir, { recursive: true });
+  const deployedConfig = loadConfigFile(options.configPath);
+  const talentToken = await readTalentToken(options.secretsPath, deployedConfig);
+  const seed = options.seedPath
+    ? await readJsonFile<SimulatorSeed>(options.seedPath, 'seed file')
+    : undefined;
+
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    const simulator = await startTalentSimulator({
+      port: options.ports?.talent ?? 0,
+      tokens: { system: [talentToken] },
+      reportPendingMs: options.reportPendingMs ?? 1500,
+      seed,
+    });
+    closers.push(() => simulator.close());
+    const s3Server = await startS3Server(options.ports?.s3 ?? 0);
+    closers.push(() => s3Server.close());
+    const dynamoServer = await startDynamoDbServer(options.ports?.dynamodb ?? 0);
+    closers.push(() => dynamoServer.close());
+    const sqsServer = await startSqsServer(options.ports?.sqs ?? 0);
+    closers.push(() => sqsServer.close());
+
+    // The local config is the deployment config pointed at the simulator instead of Talent.
+    const config: Config = {
+      ...deployedConfig,
+      talent: { ...deployedConfig.talent, baseUrl: simulator.url },
+    };
+    const configFile = join(stateDir, 'config.json');
+    await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
+    setEnvironment({
+      s3Server,
+      dynamoServer,
+      sqsServer,
+      configFile,
+      secretsFile: resolve(options.secretsPath),
+    });
+
+    const s3 = new S3Client({ region: REGION, forcePathStyle: true });
+    const sqs = new SQSClient({ region: REGION });
+    const { queueUrl, queueArn, deadLetterQueueUrl } = await createQueues(sqs);
+    process.env[ENV.rosterQueueUrl] = queueUrl;
+    await createStateTable(new DynamoDBClient({ region: REGION }));
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+
+    // Handlers are imported only now, so that their AWS clients see the local endpoints.
+    const handlers = await importHandlers();
+    const webhookServer = await startWebhookServer(handlers.webhook, options.ports?.webhook ?? 0);
+    closers.push(() => webhookServer.close());
+    const worker = new ApplyWorker({
+      sqs,
+      queueUrl,
+      queueArn,
+      handler: handlers.apply,
+      onError: (error) => console.error(`Local apply worker: ${(error as Error).message}`),
+    });
+    worker.start();
+    closers.push(() => worker.stop());
+
+    const { definition } = definitionFromTemplate(await synthesizeTemplate(config));
+    const alerts: unknown[] = [];
+
+    const endpoints: LocalEndpoints = {
+      webhookBaseUrl: `${webhookServer.url}/webhooks`,
+      talentApiUrl: simulator.url,
+      talentToken,
+      s3Endpoint: s3Server.url,
+      reportBucket: BUCKET,
+    };
+    await writeFile(join(stateDir, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`);
+
+    return {
+      config,
+      endpoints,
+      simulator,
+      queueUrl,
+      deadLetterQueueUrl,
+      tableName: TABLE_NAME,
+      bucket: BUCKET,
+      s3,
+      sqs,
+      alerts,
+      drainRoster: (timeoutMs) => worker.drain(timeoutMs),
+      deadLetterCount: () => approximateCount(sqs, deadLetterQueueUrl),
+      async runReport(schedule, scheduledTime = new Date()) {
+        const input = { schedule, scheduledTime: scheduledTime.toISOString() };
+        try {
+          const output = await runLocalExecution(definition, input, {
+            tasks: {
+              RequestReport: (event) => handlers.reportRequest(event, lambdaContext('report-request')),
+              PollReport: (event) => handlers.reportPoll(event, lambdaContext('report-poll')),
+              SaveReport: (event) => handlers.reportSave(event, lambdaContext('report-save')),
+              NotifyFailure: async (event) => {
+                alerts.push(event);
+                return event;
+              },
+            },
+            waitMs: options.waitMs ?? 300,
+          });
+          return { schedule, ok: true, output: output as Record<string, unknown> };
+        } catch (error) {
+          return { schedule, ok: false, error: (error as Error).message };
+        }
+      },
+      async close() {
+        for (const closeOne of closers.reverse()) await closeOne().catch(() => undefined);
+      },
+    };
+  } catch (error) {
+    for (const closeOne of closers.reverse()) await closeOne().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function readJsonFile<T>(path: string, description: string): Promise<T> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as T;
+  } catch (error) {
+    throw new Error(`Cannot read the ${description} ${path}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function readTalentToken(secretsPath: string, config: Config): Promise<string> {
+  const secrets = await readJsonFile<Record<string, unknown>>(secretsPath, 'secrets file');
+  const token = secrets[config.talent.tokenSecretName];
+  if (typeof token !== 'string' || token.length === 0) {
+    throw new Error(
+      `The secrets file ${secretsPath} has no value for talent.tokenSecretName "${config.talent.tokenSecretName}": add it.`,
+    );
+  }
+  return token;
+}
+
+function setEnvironment(settings: {
+  s3Server: LocalServer;
+  dynamoServer: LocalServer;
+  sqsServer: LocalServer;
+  configFile: string;
+  secretsFile: string;
+}): void {
+  Object.assign(process.env, {
+    AWS_REGION: REGION,
+    // s3rver accepts only this key pair; the other servers accept any.
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ENDPOINT_URL_S3: settings.s3Server.url,
+    AWS_ENDPOINT_URL_DYNAMODB: settings.dynamoServer.url,
+    AWS_ENDPOINT_URL_SQS: settings.sqsServer.url,
+    // s3rver stores a streamed body with a checksum corrupted, so checksums stay off locally.
+    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    REPORT_S3_CHECKSUMS: 'false',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    // The SDK warns once per process that releases after January 2027 need Node.js 22; deployed
+    // functions run on Node.js 24, and the local stack is pinned to an SDK release that supports 20.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    [ENV.configFile]: settings.configFile,
+    [ENV.secretsFile]: settings.secretsFile,
+    [ENV.stateTableName]: TABLE_NAME,
+    [ENV.reportBucket]: BUCKET,
+  });
+}
+
+async function createQueues(sqs: SQSClient) {
+  const deadLetter = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: DEAD_LETTER_QUEUE_NAME,
+      Attributes: { FifoQueue: 'true', MessageRetentionPeriod: String(14 * 24 * 3600) },
+    }),
+  );
+  const deadLetterQueueUrl = deadLetter.QueueUrl ?? '';
+  const deadLetterArn = await queueArnOf(sqs, deadLetterQueueUrl);
+  const queue = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: QUEUE_NAME,
+      Attributes: {
+        FifoQueue: 'true',
+        ContentBasedDeduplication: 'false',
+        VisibilityTimeout: '30',
+        RedrivePolicy: JSON.stringify({
+          deadLetterTargetArn: deadLetterArn,
+          maxReceiveCount: MAX_RECEIVE_COUNT,
+        }),
+      },
+    }),
+  );
+  const queueUrl = queue.QueueUrl ?? '';
+  return { queueUrl, queueArn: await queueArnOf(sqs, queueUrl), deadLetterQueueUrl };
+}
+
+async function queueArnOf(sqs: SQSClient, queueUrl: string): Promise<string> {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  return Attributes?.QueueArn ?? '';
+}
+
+async function approximateCount(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(Attributes?.ApproximateNumberOfMessages ?? 0) +
+    Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+  );
+}
+
+async function createStateTable(dynamo: DynamoDBClient): Promise<void> {
+  await dynamo.send(
+    new CreateTableCommand({
+      TableName: TABLE_NAME,
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+}
+
+/** Synthesizes the CDK app without bundling and returns the stack's CloudFormation template. */
+async function synthesizeTemplate(config: Config) {
+  const { buildApp } = await import('../infra/build');
+  const { app, stack } = buildApp({ config, bundling: false });
+  return app.synth().getStackArtifact(stack.artifactId).template;
+}
+
+type HttpHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+type JsonHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+async function importHandlers() {
+  const [webhook, apply, reportRequest, reportPoll, reportSave] = await Promise.all([
+    import('../functions/roster-webhook/handler'),
+    import('../functions/roster-apply/handler'),
+    import('../functions/report-request/handler'),
+    import('../functions/report-poll/handler'),
+    import('../functions/report-save/handler'),
+  ]);
+  return {
+    webhook: webhook.handler as unknown as HttpHandler,
+    apply: apply.handler as unknown as (event: SQSEvent, context: Context) => Promise<undefined>,
+    reportRequest: reportRequest.handler as unknown as JsonHandler,
+    reportPoll: reportPoll.handler as unknown as JsonHandler,
+    reportSave: reportSave.handler as unknown as JsonHandler,
+  };
+}
