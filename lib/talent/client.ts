@@ -43,7 +43,7 @@ export interface TalentClientOptions {
   baseUrl: string;
   /** The bearer token, or a function that returns it; the function is called before every attempt. */
   token: string | (() => Promise<string>);
-  /** Milliseconds one attempt may take, answer body included. Default 10000. */
+  /** Milliseconds one attempt may take, response body included. Default 10000. */
   timeoutMs?: number;
   /** Retries after the first attempt for 429, 500, 502, 503, 504, timeouts and network errors. Default 4. */
   maxRetries?: number;
@@ -94,7 +94,7 @@ export interface TalentClient {
 
   getReportFilterOptions(systemId?: string): Promise<ReportFilterOptions>;
   requestReport(body: ReportRequest): Promise<ReportRequested>;
-  /** Returns the report's state; a failed report is an answer, not an error. */
+  /** Returns the report's state. A failed report is a state, not an error. */
   getReport(reportId: string): Promise<ReportStatus>;
   getReportBuilderData(body: ReportBuilderDataRequest): Promise<ReportBuilderData>;
 }
@@ -316,8 +316,8 @@ function defaultSleep(ms: number): Promise<void> {
 }
 
 /**
- * Talent answers 500 with `status: "failed"` when a report failed. That 500 is the report's final
- * state; a 500 without it is a server fault, which the transport retries.
+ * Talent returns 500 with `status: "failed"` when a report failed. That 500 is the report's final
+ * state. A 500 without it is a server fault, which the transport retries.
  */
 function isFailedReport(status: number, body: unknown): boolean {
   return (

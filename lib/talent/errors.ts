@@ -2,7 +2,7 @@ import { maskEmail } from '../runtime/logger';
 
 /**
  * A failed Talent call. `operation` is the operationId from the OpenAPI document, and `retryable`
- * tells a caller whether the same call may succeed later (a queue retry, for example).
+ * is true when the same call may succeed later (a queue retry, for example).
  * Messages never contain a request body or the bearer token.
  */
 export class TalentError extends Error {
@@ -18,7 +18,7 @@ export class TalentError extends Error {
   }
 }
 
-/** Talent answered with an HTTP error status. */
+/** An HTTP error status from Talent. */
 export class TalentApiError extends TalentError {
   override readonly name = 'TalentApiError';
 
@@ -36,7 +36,7 @@ export class TalentApiError extends TalentError {
   }
 }
 
-/** Every attempt of a call ran past the per-attempt timeout. */
+/** A call whose every attempt ran past the per-attempt timeout. */
 export class TalentTimeoutError extends TalentError {
   override readonly name = 'TalentTimeoutError';
 
@@ -49,7 +49,7 @@ export class TalentTimeoutError extends TalentError {
   }
 }
 
-/** The connection failed or was closed before Talent answered. */
+/** A connection that failed or closed before Talent sent a response. */
 export class TalentNetworkError extends TalentError {
   override readonly name = 'TalentNetworkError';
 
@@ -67,7 +67,7 @@ export class TalentNetworkError extends TalentError {
   }
 }
 
-/** Whether a failed call may succeed if tried again later; false for errors that are not Talent's. */
+/** Returns whether a failed call may succeed if tried again later, and false for errors from elsewhere. */
 export function isRetryable(error: unknown): boolean {
   return error instanceof TalentError && error.retryable;
 }

@@ -26,8 +26,8 @@ export interface paths {
          * Create a new user
          * @description Inferred: `POST /users` (see listUsers) and the status 201. Confirmed: the body fields,
          *     the role enum and the `{ userId }` response. The reference table marks no field as
-         *     required, but its prose says an e-mail and a role are required, so this document follows
-         *     the prose. Inferred: 409 when the e-mail already exists, and 400 when a group name does
+         *     required, but its prose requires an e-mail and a role, so this document follows the
+         *     prose. Inferred: 409 when the e-mail already exists, and 400 when a group name does
          *     not exist (create the group first).
          */
         post: operations["createUser"];
@@ -98,7 +98,7 @@ export interface paths {
         /**
          * Retrieve user details
          * @description Inferred: `GET /users/{email}`. Confirmed: the user is found by e-mail, and the sample
-         *     response has email, role, name, status, lastSeen and groups. Inferred: `groups` holds
+         *     response has email, role, name, status, lastSeen and groups. Inferred: `groups` contains
          *     group names and the response also carries `userId`. E-mails match case-insensitively.
          */
         get: operations["getUser"];
@@ -106,8 +106,8 @@ export interface paths {
          * Update user details
          * @description Inferred: `PUT /users/{email}`; `PATCH` is as plausible. Confirmed: the body fields name,
          *     role, status and groups and the `{ message }` response. Inferred: `groups` replaces the
-         *     user's groups; `email` moves the user to a new address (409 when it is taken), which the
-         *     product's UI allows; `status` takes Active, Invited or Disabled.
+         *     user's groups. `email` moves the user to a new address, as the product's UI allows, and
+         *     gives 409 when the address is taken. `status` takes Active, Invited or Disabled.
          */
         put: operations["updateUser"];
         post?: never;
@@ -298,7 +298,7 @@ export interface paths {
          * @description Inferred: `GET /systems` and the item shape `{ systemId, name }` (systemId is the
          *     create-user field name). Confirmed: the required `pageNumber` and `limit`, the optional
          *     `name` filter, and the `systems`, `pageNumber`, `totalCount` fields. Inferred: a system
-         *     token sees only its own system, a network token every system of its network.
+         *     token lists only its own system, and a network token every system of its network.
          */
         get: operations["listSystems"];
         put?: never;
@@ -386,10 +386,11 @@ export interface paths {
         put?: never;
         /**
          * Run an insights report (CSV export)
-         * @description Confirmed: `POST /reports`, which the reference prose names; the 21 report types;
-         *     `reportId` required for and only for `reportBuilder`; `filterOptions` and `email`
-         *     required for every other type and rejected for `reportBuilder`; the response
-         *     `{ insightsReportRequestId }`. Inferred: the status 200. The rules between the fields are
+         * @description Confirmed: `POST /reports`, which the reference prose names, and the 21 report types.
+         *     Confirmed: `reportId` is required for `reportBuilder` and rejected for every other type,
+         *     while `filterOptions` and `email` are required for every other type and rejected for
+         *     `reportBuilder`. Confirmed: the response `{ insightsReportRequestId }`. Inferred: the
+         *     status 200. The rules between the fields are
          *     written with `if`/`then`/`else` below; a type generated from this document cannot show
          *     them, so the simulator enforces them at run time.
          */
@@ -412,10 +413,11 @@ export interface paths {
         };
         /**
          * Retrieve report results or CSV download
-         * @description Inferred: the method GET. Confirmed: the path, which the reference prose names; 202
-         *     while pending, 200 when complete and 500 when failed; `csvDownloadUrl` for
-         *     `reportBuilder` and `reportData` for the other types; the echoed `reportId`,
-         *     `filterOptions` and `status`. Inferred: the failed body carries a `message`. A 500 with
+         * @description Inferred: the method GET. Confirmed: the path, which the reference prose names, and the
+         *     statuses 202 while pending, 200 when complete and 500 when failed. Confirmed: a complete
+         *     `reportBuilder` export carries `csvDownloadUrl` and other types carry `reportData`, and
+         *     the body echoes `reportId`, `filterOptions` and `status`. Inferred: the failed body
+         *     carries a `message`. A 500 with
          *     `status: failed` is the final state of the report, not a server fault to retry.
          */
         get: operations["getReport"];
@@ -439,9 +441,10 @@ export interface paths {
         /**
          * Get Report Builder data (synchronous, paginated)
          * @description Inferred: the method POST (the request has a body) and the fields inside `pagination`.
-         *     Confirmed: the path, which the reference prose names; exactly one of `reportId` and
-         *     `filterOptions`; `pageSize` 10 to 100 (default 50); `pageNumber` from 1 (default 1); the
-         *     response fields `reportData`, `pagination`, `reportId` and `savedReportTitle`.
+         *     Confirmed: the path, which the reference prose names, and a body with exactly one of
+         *     `reportId` and `filterOptions`. Confirmed: `pageSize` from 10 to 100 (default 50) and
+         *     `pageNumber` from 1 (default 1). Confirmed: the response fields `reportData`,
+         *     `pagination`, `reportId` and `savedReportTitle`.
          */
         post: operations["getReportBuilderData"];
         delete?: never;

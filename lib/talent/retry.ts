@@ -26,6 +26,8 @@ export function parseRetryAfterMs(value: string | null, nowMs: number): number |
 
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
 
+  // An HTTP date names its month; anything else, such as "-5" or "1.5", is invalid.
+  if (!/[A-Za-z]/.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowMs);
