@@ -404,6 +404,8 @@ export function createHandlers(state: SimulatorState, settings: HandlerSettings)
     },
 
     requestReport({ body }) {
+      // NOTE: every reportId counts as an existing saved report and any run-as e-mail is accepted.
+      // Talent checks both against its own data, which the simulator does not model.
       const reportId = `export_${state.randomToken().slice(0, 12)}`;
       state.reports.set(reportId, {
         reportId,
@@ -438,6 +440,8 @@ export function createHandlers(state: SimulatorState, settings: HandlerSettings)
         return ok({ reportId, status: 'complete', csvDownloadUrl: `${origin}/downloads/${token}.csv` });
       }
 
+      // NOTE: JSON rows are built in memory, unlike the streamed CSV, so keep reportRows modest for
+      // non-builder reports.
       const type = String(report.request.report);
       const reportData = Array.from({ length: report.rows }, (_, index) => reportRow(type, index));
       return ok({ reportId, status: 'complete', ...echo, reportData });

@@ -344,6 +344,45 @@ describe('reports', () => {
   });
 });
 
+describe('createTalentClient', () => {
+  it('reaches every operation of the document', async () => {
+    const { client } = testClient();
+    const email = 'coach@district.example.org';
+    const page = { pageNumber: 1, limit: 5 };
+    await client.listUsers(page);
+    await client.createUser({ email: 'new@district.example.org', role: 'Teacher' });
+    await client.createUsers({ invites: [{ email: 'bulk@district.example.org' }], role: 'Teacher' });
+    await client.getUser(email);
+    await client.updateUser(email, { name: 'Casey C.' });
+    await client.updateUsersGroups({ emails: [email], groups: ['Lincoln Elementary'] });
+    await client.listUserGroups(email, page);
+    await client.listUserNotifications(email, page);
+    await client.deleteUser('new@district.example.org');
+    await client.listGroups(page);
+    await client.createGroup('Temporary');
+    await client.updateGroup('Temporary', 'Temporary 2');
+    await client.deleteGroup('Temporary 2');
+    const tag = await client.createTag({ tag: 'Wait Time', type: 'content' });
+    await client.listTags(page);
+    await client.updateTag(tag._id, { tag: 'Wait Time 2' });
+    await client.deleteTag(tag._id);
+    await client.listSystems(page);
+    await client.listRoles(page);
+    await client.listProfileAttributes('system-local');
+    await client.getReportFilterOptions();
+    const { insightsReportRequestId } = await client.requestReport({
+      report: 'reportBuilder',
+      reportId: 'saved-1',
+    });
+    await client.getReport(insightsReportRequestId);
+    await client.getReportBuilderData({ filterOptions: {} });
+
+    const operationIds = simulator.requestLog().map((entry) => entry.operationId);
+    expect(new Set(operationIds).size).toBe(24);
+    expect(simulator.requestLog().filter((entry) => entry.status >= 400)).toEqual([]);
+  });
+});
+
 describe('errors', () => {
   it('raises a 409 without retrying', async () => {
     const { client, retries } = testClient();
