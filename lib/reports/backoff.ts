@@ -28,7 +28,7 @@ export interface PollingPlan {
   polls: number;
   /** Seconds spent in Wait states. */
   waitedSeconds: number;
-  /** Seconds between the report becoming ready and the poll that sees it; absent when the run times out. */
+  /** Seconds between the report becoming ready and the poll that detects it; absent when the run times out. */
   detectionDelaySeconds?: number;
   timedOut: boolean;
   /**

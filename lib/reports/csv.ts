@@ -33,10 +33,25 @@ const AT = 0x40;
  * JavaScript orders object keys that way.
  */
 export function csvColumns(rows: Iterable<JsonRow>): string[] {
-  const seen = new Set<string>();
-  const columns: string[] = [];
-  for (const row of rows) collectColumns(row, '', seen, columns);
-  return columns;
+  return buildColumnTree(rows).columns;
+}
+
+/**
+ * A column tree node per key path: the column index of the value at that path, and the nodes below it
+ * when the value is an object. Rows are matched against the tree key by key, which avoids building a
+ * dotted name per cell.
+ */
+interface ColumnNode {
+  /** The dotted name of the key path. */
+  name: string;
+  /** The column index, or -1 while no row has a plain value at this path. */
+  index: number;
+  children: Map<string, ColumnNode> | undefined;
+}
+
+interface ColumnTree {
+  root: Map<string, ColumnNode>;
+  columns: string[];
 }
 
 /**
@@ -50,12 +65,10 @@ export function csvColumns(rows: Iterable<JsonRow>): string[] {
  * with no header and no byte order mark.
  */
 export function* csvText(rows: readonly JsonRow[], options: CsvOptions = {}): Generator<string> {
-  const columns = csvColumns(rows);
+  const { root, columns } = buildColumnTree(rows);
   if (columns.length === 0) return;
 
   const neutralize = options.neutralizeFormulas ?? false;
-  const indexByColumn = new Map<string, number>();
-  for (const [index, column] of columns.entries()) indexByColumn.set(column, index);
 
   let chunk = options.bom ? '\uFEFF' : '';
   chunk += `${columns.map((column) => encodeCell(column, neutralize)).join(',')}\r\n`;
@@ -63,7 +76,7 @@ export function* csvText(rows: readonly JsonRow[], options: CsvOptions = {}): Ge
   const cells = new Array<string>(columns.length);
   for (const row of rows) {
     cells.fill('');
-    fillCells(row, '', indexByColumn, cells, neutralize);
+    fillCells(row, root, cells, neutralize);
     chunk += `${cells.join(',')}\r\n`;
 
     if (chunk.length >= CHUNK_CHARS) {
@@ -108,36 +121,54 @@ function isNestedObject(value: unknown): value is JsonRow {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
-function collectColumns(row: JsonRow, prefix: string, seen: Set<string>, columns: string[]): void {
+function buildColumnTree(rows: Iterable<JsonRow>): ColumnTree {
+  const tree: ColumnTree = { root: new Map(), columns: [] };
+  const indexByName = new Map<string, number>();
+  for (const row of rows) addColumns(row, '', tree.root, tree.columns, indexByName);
+  return tree;
+}
+
+function addColumns(
+  row: JsonRow,
+  prefix: string,
+  nodes: Map<string, ColumnNode>,
+  columns: string[],
+  indexByName: Map<string, number>,
+): void {
   for (const key in row) {
     const value = row[key];
-    const column = prefix === '' ? key : `${prefix}.${key}`;
+    let node = nodes.get(key);
+    if (!node) {
+      node = { name: prefix === '' ? key : `${prefix}.${key}`, index: -1, children: undefined };
+      nodes.set(key, node);
+    }
+
     if (isNestedObject(value)) {
-      collectColumns(value, column, seen, columns);
-    } else if (!seen.has(column)) {
-      seen.add(column);
-      columns.push(column);
+      node.children ??= new Map();
+      addColumns(value, node.name, node.children, columns, indexByName);
+    } else if (node.index === -1) {
+      // A literal key "a.b" and a nested key b under a share the name "a.b", so they share one column.
+      let index = indexByName.get(node.name);
+      if (index === undefined) {
+        index = columns.length;
+        columns.push(node.name);
+        indexByName.set(node.name, index);
+      }
+      node.index = index;
     }
   }
 }
 
-function fillCells(
-  row: JsonRow,
-  prefix: string,
-  indexByColumn: Map<string, number>,
-  cells: string[],
-  neutralize: boolean,
-): void {
+function fillCells(row: JsonRow, nodes: Map<string, ColumnNode>, cells: string[], neutralize: boolean): void {
   for (const key in row) {
     const value = row[key];
-    const column = prefix === '' ? key : `${prefix}.${key}`;
+    // Every key path of every row was added to the tree beforehand, so the node exists.
+    const node = nodes.get(key) as ColumnNode;
     if (isNestedObject(value)) {
-      fillCells(value, column, indexByColumn, cells, neutralize);
-      continue;
+      fillCells(value, node.children as Map<string, ColumnNode>, cells, neutralize);
+    } else {
+      cells[node.index] = cellText(value, neutralize);
     }
-    // Every column of every row was collected beforehand, so the index exists.
-    const index = indexByColumn.get(column) as number;
-    cells[index] = cellText(value, neutralize);
   }
 }
 

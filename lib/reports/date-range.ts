@@ -33,7 +33,7 @@ export function localDate(instant: Date, timeZone: string): string {
 
 /**
  * Resolves a date-range preset against the scheduled instant, read in the schedule's time zone.
- * Every preset covers whole days that ended before the scheduled day began, so a report never holds a
+ * Every preset covers whole days that ended before the scheduled day began, so a report never contains a
  * partial day:
  * - `previousDay`: yesterday.
  * - `previousWeek`: Monday to Sunday of the ISO week before the scheduled day's week.

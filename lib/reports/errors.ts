@@ -1,5 +1,5 @@
 /**
- * Errors of the report delivery steps. Step Functions sees an error's `name` as the Lambda error type,
+ * Errors of the report delivery steps. Step Functions reports an error's `name` as the Lambda error type,
  * so each failure kind has its own name that Retry and Catch rules can match.
  */
 

@@ -16,7 +16,7 @@ export interface ReportKeyInput {
   requestId: string;
 }
 
-/** Longest request id kept in a key; Talent's ids (`export_…`) are far shorter. */
+/** Maximum length of the request id part of a key; Talent's ids (`export_…`) are far shorter. */
 const MAX_REQUEST_ID_LENGTH = 128;
 
 /**

@@ -3,7 +3,7 @@ import { REPORT_TYPES } from '../config/schema';
 import { ReportInputError } from './errors';
 
 /**
- * The state of one report run as Step Functions carries it between the report steps. It holds ids and
+ * The state of one report run as Step Functions carries it between the report steps. It contains ids and
  * counters only, never report data, because a state may not exceed 256 KB.
  */
 
@@ -37,7 +37,7 @@ export const reportRunSchema = executionInputSchema.extend({
   /** Status checks done so far. */
   polls: z.int().min(0),
   status: z.enum(RUN_STATUSES),
-  /** Why the run failed or timed out. */
+  /** Reason the run failed or timed out, for the alert. */
   failureReason: z.string().optional(),
 });
 

@@ -23,6 +23,14 @@ describe('csvColumns', () => {
     expect(csvColumns([{ tags: ['a', 'b'] }])).toEqual(['tags']);
   });
 
+  it('merges a dotted key with the same nested path', () => {
+    expect(csvColumns([{ 'coach.name': 'Ann' }, { coach: { name: 'Bo' } }])).toEqual(['coach.name']);
+  });
+
+  it('keeps a key that is plain in one row and nested in another', () => {
+    expect(csvColumns([{ coach: 'none' }, { coach: { name: 'Bo' } }])).toEqual(['coach', 'coach.name']);
+  });
+
   it('does not depend on the key order of later rows', () => {
     expect(
       csvColumns([
@@ -125,6 +133,12 @@ describe('csvText', () => {
 
   it('writes nested values under dotted columns', () => {
     expect(toCsv([{ id: 1, coach: { name: 'Ann' } }, { id: 2 }])).toBe('id,coach.name\r\n1,Ann\r\n2,\r\n');
+  });
+
+  it('fills a plain and a nested value of one key', () => {
+    expect(toCsv([{ coach: 'none' }, { coach: { name: 'Bo' } }])).toBe(
+      'coach,coach.name\r\nnone,\r\n,Bo\r\n',
+    );
   });
 
   it('writes arrays as quoted JSON text', () => {

@@ -104,7 +104,7 @@ describe('resolveDateRange previousWeek', () => {
     });
   });
 
-  it('uses the local Monday of a Chicago run at 00:30 after the autumn change', () => {
+  it('uses the local Monday after the autumn change', () => {
     expect(resolve({ preset: 'previousWeek' }, '2026-11-02T06:30:00Z')).toEqual({
       start: '2026-10-26',
       end: '2026-11-01',

@@ -10,7 +10,7 @@ const base = {
 };
 
 describe('reportKeys', () => {
-  it('builds the CSV key from prefix, schedule, local date, UTC time and request id', () => {
+  it('builds the CSV key', () => {
     expect(reportKeys(base).key).toBe(
       'reports/coaching-weekly/date=2026-03-09/coaching-weekly_20260309T110000Z_export_abc123.csv',
     );

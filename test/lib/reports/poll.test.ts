@@ -3,6 +3,7 @@ import type { PollSettings } from '../../../lib/reports/backoff';
 import { advanceRun } from '../../../lib/reports/poll';
 import type { ReportRun } from '../../../lib/reports/run';
 import type { ReportStatus } from '../../../lib/reports/talent';
+import { PENDING_RUN } from './fixtures';
 
 const poll: PollSettings = {
   initialWaitSeconds: 15,
@@ -11,17 +12,7 @@ const poll: PollSettings = {
   timeoutSeconds: 600,
 };
 
-const run: ReportRun = {
-  schedule: 'coaching-weekly',
-  scheduledTime: '2026-03-09T11:00:00Z',
-  report: 'coachingFrequency',
-  requestId: 'export_1',
-  startedAt: '2026-03-09T11:00:01.000Z',
-  waitSeconds: 15,
-  waitedSeconds: 0,
-  polls: 0,
-  status: 'pending',
-};
+const run: ReportRun = PENDING_RUN;
 
 describe('advanceRun', () => {
   it('grows the wait of a pending report', () => {

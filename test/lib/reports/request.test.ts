@@ -2,26 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { ScheduleConfig } from '../../../lib/config/schema';
 import { UnknownScheduleError } from '../../../lib/reports/errors';
 import { findSchedule, resolveRequest } from '../../../lib/reports/request';
+import { EXPORT, WEEKLY } from './fixtures';
 
-const weekly: ScheduleConfig = {
-  name: 'coaching-weekly',
-  cron: 'cron(0 6 ? * MON *)',
-  timeZone: 'America/Chicago',
-  report: 'coachingFrequency',
-  email: 'data.team@district.example.org',
-  filterOptions: { systemIds: ['s1'], startDate: '2000-01-01' },
-  dateRange: { preset: 'previousWeek' },
-  enabled: true,
-};
-
-const export_: ScheduleConfig = {
-  name: 'observations-export',
-  cron: 'cron(30 5 * * ? *)',
-  timeZone: 'America/Chicago',
-  report: 'reportBuilder',
-  reportId: 'savedReport-observations',
-  enabled: true,
-};
+const weekly: ScheduleConfig = { ...WEEKLY, filterOptions: { systemIds: ['s1'], startDate: '2000-01-01' } };
+const export_ = EXPORT;
 
 const monday = new Date('2026-03-09T11:00:00Z');
 

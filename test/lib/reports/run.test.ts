@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ReportInputError } from '../../../lib/reports/errors';
 import { parseExecutionInput, parseReportRun, type ReportRun } from '../../../lib/reports/run';
+import { PENDING_RUN } from './fixtures';
 
-const run: ReportRun = {
-  schedule: 'coaching-weekly',
-  scheduledTime: '2026-03-09T11:00:00Z',
-  report: 'coachingFrequency',
-  requestId: 'export_1',
-  startedAt: '2026-03-09T11:00:01.000Z',
-  period: { start: '2026-03-02', end: '2026-03-08' },
-  waitSeconds: 15,
-  waitedSeconds: 0,
-  polls: 0,
-  status: 'pending',
-};
+const run: ReportRun = PENDING_RUN;
 
 function errorOf(action: () => unknown): ReportInputError {
   try {
