@@ -9,6 +9,8 @@ export const ENV = {
   stateTableName: 'STATE_TABLE_NAME',
   /** Name of the S3 bucket that receives report CSVs and manifests. */
   reportBucket: 'REPORT_BUCKET',
+  /** `false` turns off the SHA-256 checksums on report writes, for local S3 servers that mishandle them. */
+  reportS3Checksums: 'REPORT_S3_CHECKSUMS',
   /** Local mode only: a config file to use instead of the config bundled into the code asset. */
   configFile: 'TALENT_SYNC_CONFIG_FILE',
   /** Local mode only: a JSON file mapping secret names to values, standing in for Secrets Manager. */
