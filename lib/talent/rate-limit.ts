@@ -1,7 +1,7 @@
 /**
- * A token bucket that refills at `ratePerSecond` and holds up to `capacity` tokens, written as a
- * schedule of theoretical arrival times (GCRA): each `acquire` reserves the next free slot at once
- * and then sleeps until it, so concurrent callers queue in call order without a timer loop.
+ * A token bucket that refills at `ratePerSecond` and contains up to `capacity` tokens. It is written
+ * as a schedule of theoretical arrival times (GCRA). Each `acquire` reserves the next free slot at
+ * once and then sleeps until it, so concurrent callers queue in call order without a timer loop.
  * The waits come only from `now` and `sleep`, which makes the limiter exact under a fake clock.
  */
 export class TokenBucket {

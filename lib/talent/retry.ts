@@ -1,4 +1,4 @@
-/** HTTP statuses after which the same request may succeed. Other 4xx answers are final. */
+/** HTTP statuses after which the same request may succeed. Other 4xx responses are final. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 
 export const BASE_DELAY_MS = 200;

@@ -2,7 +2,7 @@ import { apiError, TalentError, TalentNetworkError, TalentTimeoutError } from '.
 import { TokenBucket } from './rate-limit';
 import { backoffDelayMs, MAX_RETRY_AFTER_MS, parseRetryAfterMs, RETRYABLE_STATUSES } from './retry';
 
-/** What `onRetry` receives before each wait; `attempt` is the attempt that just failed, from 1. */
+/** The argument of `onRetry`, called before each wait. `attempt` is the attempt that just failed, from 1. */
 export interface RetryInfo {
   operation: string;
   attempt: number;
@@ -36,7 +36,7 @@ export interface FetchResult {
 }
 
 export interface SendOptions<R extends FetchResult> {
-  /** Treats a non-2xx result as the answer instead of an error, for example 404 on a lookup. */
+  /** Treats a non-2xx result as the result instead of an error, for example 404 on a lookup. */
   accept?: (result: R) => boolean;
 }
 
@@ -97,7 +97,7 @@ export class Transport {
     }, this.options.timeoutMs);
 
     try {
-      // openapi-fetch reads the body before it resolves, so the timeout covers the whole answer.
+      // openapi-fetch reads the body before it resolves, so the timeout covers the whole response.
       const result = await attempt({
         signal: controller.signal,
         headers: { Authorization: `Bearer ${token}` },

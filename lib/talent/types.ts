@@ -45,7 +45,7 @@ export type ReportFilterOptions = Schemas['FilterOptions'];
 /** The body of `POST /reports`; the rules between its fields are checked by Talent, not by this type. */
 export type ReportRequest = Schemas['ReportRequest'];
 export type ReportRequested = operations['requestReport']['responses']['200']['content']['application/json'];
-/** A report's state: Talent answers 202 while pending, 200 when complete and 500 when failed. */
+/** A report's state: Talent returns 202 while pending, 200 when complete and 500 when failed. */
 export type ReportStatus = Schemas['ReportPending'] | Schemas['ReportComplete'] | Schemas['ReportFailed'];
 export type ReportBuilderDataRequest = Schemas['ReportBuilderDataRequest'];
 export type ReportBuilderData = Schemas['ReportBuilderData'];
