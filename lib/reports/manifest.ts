@@ -28,7 +28,7 @@ export interface ReportManifest {
   key: string;
   /** When the report was requested from Talent (ISO 8601). */
   startedAt: string;
-  /** When the CSV upload completed (ISO 8601). */
+  /** When the CSV object and its metadata were stored (ISO 8601). */
   finishedAt: string;
   version: 1;
 }

@@ -3,7 +3,7 @@ import { CopyObjectCommand, DeleteObjectCommand, PutObjectCommand, type S3Client
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Config, ScheduleConfig } from '../config/schema';
 import { ReportInputError, ReportSaveError } from './errors';
-import { reportKeys } from './keys';
+import { type ReportKeys, reportKeys } from './keys';
 import { buildManifest, CSV_CONTENT_TYPE } from './manifest';
 import { type CsvMeasure, CsvMeter } from './meter';
 import { resolveRequest } from './request';
@@ -60,12 +60,11 @@ export async function saveReport(input: SaveReportInput): Promise<SavedReport> {
     );
   }
 
-  const scheduledTime = new Date(run.scheduledTime);
   const keys = reportKeys({
     prefix: input.reports.prefix,
     schedule: schedule.name,
     timeZone: schedule.timeZone,
-    scheduledTime,
+    scheduledTime: new Date(run.scheduledTime),
     requestId: run.requestId,
   });
 
@@ -83,29 +82,7 @@ export async function saveReport(input: SaveReportInput): Promise<SavedReport> {
     const measure = await uploadCsv(input, keys.key, source);
     await storeChecksumMetadata(input, keys.key, measure);
 
-    const { period, filterOptions } = resolveRequest(schedule, scheduledTime);
-    const manifest = buildManifest({
-      schedule: schedule.name,
-      report: run.report,
-      requestId: run.requestId,
-      reportId: schedule.reportId,
-      filterOptions,
-      period,
-      ...measure,
-      key: keys.key,
-      startedAt: run.startedAt,
-      finishedAt: (input.now ?? (() => new Date()))(),
-    });
-    await input.s3.send(
-      new PutObjectCommand({
-        Bucket: input.bucket,
-        Key: keys.manifestKey,
-        Body: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'),
-        ContentType: 'application/json',
-        ServerSideEncryption: 'AES256',
-        ...(input.checksums ? { ChecksumAlgorithm: 'SHA256' as const } : {}),
-      }),
-    );
+    await writeManifest(input, keys, measure);
 
     return { ...keys, ...measure };
   } catch (error) {
@@ -193,6 +170,35 @@ async function storeChecksumMetadata(
  */
 function copySource(bucket: string, key: string): string {
   return `${bucket}/${encodeURIComponent(key).replaceAll('%2F', '/').replaceAll('%3D', '=')}`;
+}
+
+/** Writes the manifest beside the CSV; the filter options are rebuilt from the schedule and scheduled time. */
+async function writeManifest(input: SaveReportInput, keys: ReportKeys, measure: CsvMeasure): Promise<void> {
+  const { run, schedule } = input;
+  const { period, filterOptions } = resolveRequest(schedule, new Date(run.scheduledTime));
+  const manifest = buildManifest({
+    schedule: schedule.name,
+    report: run.report,
+    requestId: run.requestId,
+    reportId: schedule.reportId,
+    filterOptions,
+    period,
+    ...measure,
+    key: keys.key,
+    startedAt: run.startedAt,
+    finishedAt: (input.now ?? (() => new Date()))(),
+  });
+
+  await input.s3.send(
+    new PutObjectCommand({
+      Bucket: input.bucket,
+      Key: keys.manifestKey,
+      Body: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'),
+      ContentType: 'application/json',
+      ServerSideEncryption: 'AES256',
+      ...(input.checksums ? { ChecksumAlgorithm: 'SHA256' as const } : {}),
+    }),
+  );
 }
 
 async function deleteReportObject(input: SaveReportInput, key: string): Promise<void> {
