@@ -86,9 +86,11 @@ export class ReportDelivery extends Construct {
     for (const fn of [this.requestFunction, this.pollFunction, this.saveFunction]) {
       grantSecretValue(fn, tokenSecret);
     }
+    // GetObject covers the copy onto itself that adds the SHA-256 metadata after the upload, and
+    // DeleteObject removes a partial object when a save fails.
     this.saveFunction.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+        actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject', 's3:DeleteObject'],
         resources: [this.bucket.arnForObjects(`${config.reports.prefix}/*`)],
       }),
     );

@@ -498,12 +498,12 @@ describe('IAM', () => {
     expect(actions).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
   });
 
-  it('gives the save function only object writes under the prefix', () => {
+  it('gives the save function object access under the prefix only', () => {
     const { template, stack } = synthesized;
     const actions = actionsOn(template, roleId(stack.reportDelivery.saveFunction), (target) =>
       target.startsWith(ids().bucket),
     );
-    expect(actions).toEqual(['s3:AbortMultipartUpload', 's3:PutObject']);
+    expect(actions).toEqual(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject']);
   });
 
   it('lets the scheduler role start only the report state machine', () => {
