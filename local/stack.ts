@@ -11,8 +11,8 @@ import type {
 } from 'aws-lambda';
 import { loadConfigFile } from '../lib/config/load';
 import type { Config } from '../lib/config/schema';
-import { ENV } from '../lib/runtime/environment';
 import { ApplyWorker } from './apply-worker';
+import { applyLocalEnvironment, ENDPOINTS_FILE, LOCAL_REGION, type LocalEndpoints } from './environment';
 import { lambdaContext } from './lambda-context';
 import { type LocalServer, startDynamoDbServer, startS3Server, startSqsServer } from './servers';
 import { definitionFromTemplate, runLocalExecution } from './state-machine';
@@ -20,14 +20,7 @@ import { startTalentSimulator, type TalentSimulator } from './talent-simulator/s
 import type { SimulatorSeed } from './talent-simulator/state';
 import { startWebhookServer } from './webhook-server';
 
-/** The file that `npm start` writes, so other tools and people can find the local endpoints. */
-export interface LocalEndpoints {
-  webhookBaseUrl: string;
-  talentApiUrl: string;
-  talentToken: string;
-  s3Endpoint: string;
-  reportBucket: string;
-}
+export type { LocalEndpoints } from './environment';
 
 export interface LocalPorts {
   webhook: number;
@@ -78,7 +71,6 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-const REGION = 'us-east-1';
 const QUEUE_NAME = 'talent-sync-roster.fifo';
 const DEAD_LETTER_QUEUE_NAME = 'talent-sync-roster-dlq.fifo';
 const TABLE_NAME = 'talent-sync-state';
@@ -123,24 +115,33 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     const configFile = join(stateDir, 'config.json');
     await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
-    setEnvironment({
-      s3Server,
-      dynamoServer,
-      sqsServer,
+
+    const s3 = new S3Client({ ...localClientConfig(s3Server), forcePathStyle: true });
+    const sqs = new SQSClient(localClientConfig(sqsServer));
+    const { queueUrl, queueArn, deadLetterQueueUrl } = await createQueues(sqs);
+    await createStateTable(new DynamoDBClient(localClientConfig(dynamoServer)));
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+
+    const endpoints: LocalEndpoints = {
+      webhookBaseUrl: '', // set once the webhook server listens, after the handlers are imported
+      talentApiUrl: simulator.url,
+      talentToken,
+      s3Endpoint: s3Server.url,
+      reportBucket: BUCKET,
+      dynamodbEndpoint: dynamoServer.url,
+      sqsEndpoint: sqsServer.url,
+      rosterQueueUrl: queueUrl,
+      rosterDeadLetterQueueUrl: deadLetterQueueUrl,
+      stateTable: TABLE_NAME,
       configFile,
       secretsFile: resolve(options.secretsPath),
-    });
-
-    const s3 = new S3Client({ region: REGION, forcePathStyle: true });
-    const sqs = new SQSClient({ region: REGION });
-    const { queueUrl, queueArn, deadLetterQueueUrl } = await createQueues(sqs);
-    process.env[ENV.rosterQueueUrl] = queueUrl;
-    await createStateTable(new DynamoDBClient({ region: REGION }));
-    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    };
+    applyLocalEnvironment(endpoints);
 
     // Handlers are imported only now, so that their AWS clients see the local endpoints.
     const handlers = await importHandlers();
     const webhookServer = await startWebhookServer(handlers.webhook, options.ports?.webhook ?? 0);
+    endpoints.webhookBaseUrl = `${webhookServer.url}/webhooks`;
     closers.push(() => webhookServer.close());
     const worker = new ApplyWorker({
       sqs,
@@ -155,14 +156,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const { definition } = definitionFromTemplate(await synthesizeTemplate(config));
     const alerts: unknown[] = [];
 
-    const endpoints: LocalEndpoints = {
-      webhookBaseUrl: `${webhookServer.url}/webhooks`,
-      talentApiUrl: simulator.url,
-      talentToken,
-      s3Endpoint: s3Server.url,
-      reportBucket: BUCKET,
-    };
-    await writeFile(join(stateDir, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`);
+    await writeFile(join(stateDir, ENDPOINTS_FILE), `${JSON.stringify(endpoints, null, 2)}\n`);
 
     return {
       config,
@@ -226,35 +220,15 @@ async function readTalentToken(secretsPath: string, config: Config): Promise<str
   return token;
 }
 
-function setEnvironment(settings: {
-  s3Server: LocalServer;
-  dynamoServer: LocalServer;
-  sqsServer: LocalServer;
-  configFile: string;
-  secretsFile: string;
-}): void {
-  Object.assign(process.env, {
-    AWS_REGION: REGION,
-    // s3rver accepts only this key pair; the other servers accept any.
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_ENDPOINT_URL_S3: settings.s3Server.url,
-    AWS_ENDPOINT_URL_DYNAMODB: settings.dynamoServer.url,
-    AWS_ENDPOINT_URL_SQS: settings.sqsServer.url,
-    // s3rver stores a streamed body with a checksum corrupted, so checksums stay off locally.
-    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-    REPORT_S3_CHECKSUMS: 'false',
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    // The SDK warns once per process that releases after January 2027 need Node.js 22; deployed
-    // functions run on Node.js 24, and the local stack is pinned to an SDK release that supports 20.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    [ENV.configFile]: settings.configFile,
-    [ENV.secretsFile]: settings.secretsFile,
-    [ENV.stateTableName]: TABLE_NAME,
-    [ENV.reportBucket]: BUCKET,
-  });
+/** Client settings for one local server: its endpoint, the local region and s3rver's fixed key pair. */
+function localClientConfig(server: LocalServer) {
+  return {
+    endpoint: server.url,
+    region: LOCAL_REGION,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+    responseChecksumValidation: 'WHEN_REQUIRED' as const,
+  };
 }
 
 async function createQueues(sqs: SQSClient) {
