@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REPORT_DELIVERY_DEFAULTS, reportDeliveryFields, scheduleDeliveryFields } from './report-options';
 
 /**
  * The deployment config: one JSON file per deployment, validated at synth time and when a Lambda starts.
@@ -137,8 +138,16 @@ const schedule = z
     filterOptions: z.record(z.string(), z.unknown()).optional(),
     dateRange: dateRange.optional(),
     enabled: z.boolean().default(true),
+    ...scheduleDeliveryFields,
   })
   .superRefine((value, context) => {
+    if (value.mode === 'live' && value.report !== 'reportBuilder') {
+      context.addIssue({
+        code: 'custom',
+        path: ['mode'],
+        message: 'live is accepted only for reportBuilder: remove it or set report to "reportBuilder"',
+      });
+    }
     if (value.report === 'reportBuilder') {
       if (!value.reportId) {
         context.addIssue({
@@ -204,6 +213,7 @@ const reports = z.strictObject({
   neutralizeFormulas: z.boolean().default(false),
   poll: poll.default({ initialWaitSeconds: 15, backoffFactor: 2, maxWaitSeconds: 300, timeoutSeconds: 7200 }),
   schedules: z.array(schedule).default([]),
+  ...reportDeliveryFields,
 });
 
 const talent = z.strictObject({
@@ -238,6 +248,7 @@ export const configSchema = z
       neutralizeFormulas: false,
       poll: { initialWaitSeconds: 15, backoffFactor: 2, maxWaitSeconds: 300, timeoutSeconds: 7200 },
       schedules: [],
+      ...REPORT_DELIVERY_DEFAULTS,
     }),
     alerts: z
       .strictObject({
