@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RECONCILE_DEFAULTS, reconcileSchema } from './reconcile';
 import { REPORT_DELIVERY_DEFAULTS, reportDeliveryFields, scheduleDeliveryFields } from './report-options';
 
 /**
@@ -106,6 +107,8 @@ const roster = z.strictObject({
   suppressInvite: z.boolean().default(false),
   /** The largest share of Talent users that one reconcile run may deactivate without being forced. */
   maxDeactivationShare: z.number().min(0).max(1).default(0.1),
+  /** The full-roster reconcile run: mode, owned domains, CSV columns, OneRoster roles. */
+  reconcile: reconcileSchema.default(RECONCILE_DEFAULTS),
 });
 
 const dateRange = z.discriminatedUnion('preset', [
@@ -242,6 +245,7 @@ export const configSchema = z
       terminationAction: 'deactivate',
       suppressInvite: false,
       maxDeactivationShare: 0.1,
+      reconcile: RECONCILE_DEFAULTS,
     }),
     reports: reports.default({
       prefix: 'reports',
