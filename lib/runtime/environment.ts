@@ -7,6 +7,8 @@ export const ENV = {
   rosterQueueUrl: 'ROSTER_QUEUE_URL',
   /** Name of the DynamoDB table with the last applied change per person. */
   stateTableName: 'STATE_TABLE_NAME',
+  /** Name of the DynamoDB table with the roster audit trail: what the sync did to whom, and why. */
+  auditTableName: 'AUDIT_TABLE_NAME',
   /** Name of the S3 bucket that receives report CSVs and manifests. */
   reportBucket: 'REPORT_BUCKET',
   /** `false` turns off the SHA-256 checksums on report writes, for local S3 servers that mishandle them. */

@@ -21,11 +21,38 @@ export const TALENT_INVALID_EMAIL = 'kim@lincoln-.example.org';
 export interface LocalStateTable {
   server: LocalServer;
   tableName: string;
+  auditTableName: string;
   client: DynamoDBDocumentClient;
   close(): Promise<void>;
 }
 
-/** Starts dynalite and creates a state table keyed by `pk` alone, as the CDK stack does. */
+/** The name of the audit table that startStateTable creates beside a state table. */
+export function auditTableName(stateTableName: string): string {
+  return `${stateTableName}-audit`;
+}
+
+/** Creates an audit table keyed by `pk` and `sk`, as the CDK stack does. */
+export async function createAuditTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+}
+
+/**
+ * Starts dynalite and creates a state table keyed by `pk` alone, as the CDK stack does, and beside it
+ * the audit table named by auditTableName.
+ */
 export async function startStateTable(tableName = 'roster-state'): Promise<LocalStateTable> {
   const server = await startDynamoDbServer();
   const base = new DynamoDBClient({
@@ -41,10 +68,12 @@ export async function startStateTable(tableName = 'roster-state'): Promise<Local
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
+  await createAuditTable(base, auditTableName(tableName));
   const client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
   return {
     server,
     tableName,
+    auditTableName: auditTableName(tableName),
     client,
     async close() {
       base.destroy();
