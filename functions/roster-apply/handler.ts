@@ -2,6 +2,7 @@ import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambd
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { resolveThinEvent } from '../../lib/hris/directory';
 import { type ApplyDependencies, applyRosterEvent, logIds } from '../../lib/roster/apply';
 import { createApplyDependencies } from '../../lib/roster/dependencies';
 import { parseRosterMessage } from '../../lib/roster/message';
@@ -16,9 +17,11 @@ const processor = new SqsFifoPartialProcessorAsync();
 let dependencies: ApplyDependencies | undefined;
 
 async function applyRecord(record: SQSRecord): Promise<void> {
-  const event = parseRosterMessage(record, logger);
+  const message = parseRosterMessage(record, logger);
 
   dependencies ??= createApplyDependencies(logger);
+  // Providers that send only an id: fetch the person's current record and apply that.
+  const event = await resolveThinEvent(message, dependencies.config.roster.sources, logger);
   const result = await applyRosterEvent(event, dependencies);
 
   const log = result.outcome === 'parked' ? logger.warn.bind(logger) : logger.info.bind(logger);

@@ -6,7 +6,7 @@ import { runtimeConfig } from '../../lib/config/load';
 import {
   adapterFor,
   checkBodySize,
-  checkJsonContentType,
+  checkContentType,
   enqueueRosterEvents,
   findSource,
   loadSigningSecrets,
@@ -31,11 +31,11 @@ export async function receiveWebhook(
   const receivedAt = new Date();
   const source = findSource(runtimeConfig().roster.sources, event.pathParameters?.source);
 
+  const adapter = adapterFor(source.provider);
   const delivery = toRawDelivery(event);
   checkBodySize(delivery);
-  checkJsonContentType(delivery);
+  checkContentType(delivery, adapter.contentTypes);
 
-  const adapter = adapterFor(source.provider);
   const secrets = await loadSigningSecrets(source);
   verifyDelivery(adapter, delivery, secrets, receivedAt, source);
 
@@ -45,9 +45,19 @@ export async function receiveWebhook(
     return jsonResponse(handshake.statusCode, handshake.body);
   }
 
-  const { events, ignored } = parseAndNormalize(adapter, { source: source.name, delivery, receivedAt });
+  const { events, ignored } = parseAndNormalize(adapter, {
+    source: source.name,
+    delivery,
+    receivedAt,
+    tenantIds: source.tenantIds,
+  });
   if (events.length === 0) {
-    logDelivery(logger, event, { statusCode: 200, outcome: 'ignored', ignored: ignored.length });
+    logDelivery(logger, event, {
+      statusCode: 200,
+      outcome: 'ignored',
+      ignored: ignored.length,
+      reason: ignored.map((entry) => entry.reason).join('; '),
+    });
     return jsonResponse(200, { accepted: 0, ignored });
   }
 

@@ -83,13 +83,47 @@ const groupRule = z.strictObject({
   groups: z.array(z.string().min(1).refine(hasOnlyKnownPlaceholders, placeholderMessage())).min(1),
 });
 
-const source = z.strictObject({
-  name: resourceName,
-  provider: z.enum(PROVIDER_KINDS),
-  signingSecretName: secretName,
-  /** Seconds a signed timestamp may differ from the receiver's clock (generic provider only). */
-  toleranceSeconds: z.int().min(30).max(3600).default(300),
-});
+/**
+ * Providers whose webhooks carry little more than an id: the apply function fetches the person from the
+ * provider's API, so a source of these kinds needs `apiSecretName`.
+ */
+export const THIN_PROVIDER_KINDS: readonly string[] = [
+  'finch',
+  'gusto',
+  'rippling',
+  'bamboohr',
+  'hibob',
+  'personio',
+];
+
+const source = z
+  .strictObject({
+    name: resourceName,
+    provider: z.enum(PROVIDER_KINDS),
+    signingSecretName: secretName,
+    /** Seconds a signed timestamp may differ from the receiver's clock (providers that sign one). */
+    toleranceSeconds: z.int().min(30).max(3600).default(300),
+    /** The secret whose value is the credential for the provider's API, used to fetch people. */
+    apiSecretName: secretName.optional(),
+    /** The provider API's base URL; absent means the provider's public API. */
+    apiBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+    /**
+     * Tenant ids (company, connection or account ids, depending on the provider) this source accepts.
+     * A delivery for any other tenant is rejected with 403; absent accepts every tenant.
+     */
+    tenantIds: z.array(z.string().min(1).max(200)).min(1).optional(),
+  })
+  .superRefine((value, context) => {
+    if (THIN_PROVIDER_KINDS.includes(value.provider) && !value.apiSecretName) {
+      context.addIssue({
+        code: 'custom',
+        path: ['apiSecretName'],
+        message:
+          `is required for provider "${value.provider}", whose webhooks carry only ids: set it to the ` +
+          'Secrets Manager name of the provider API credential',
+      });
+    }
+  });
 
 const roster = z.strictObject({
   sources: z.array(source).default([]),

@@ -34,19 +34,55 @@ export function checkBodySize(delivery: RawDelivery): void {
   }
 }
 
+const JSON_MEDIA_TYPE = 'application/json';
+const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded';
+
 /** Rejects with 415 anything but `application/json`, which may carry a UTF-8 charset parameter. */
 export function checkJsonContentType(delivery: RawDelivery): void {
+  checkContentType(delivery, [JSON_MEDIA_TYPE]);
+}
+
+/**
+ * Rejects with 415 a media type the adapter does not accept (by default only `application/json`), or a
+ * charset other than UTF-8.
+ */
+export function checkContentType(
+  delivery: RawDelivery,
+  accepted: readonly string[] = [JSON_MEDIA_TYPE],
+): void {
+  const { mediaType, charset } = parseContentType(delivery);
+  if (accepted.includes(mediaType) && (charset === undefined || charset === 'utf-8' || charset === 'utf8')) {
+    return;
+  }
+  throw new DeliveryRejectedError(
+    415,
+    `content type must be ${accepted.join(' or ')} (optionally with charset=utf-8)`,
+  );
+}
+
+function parseContentType(delivery: RawDelivery): { mediaType: string; charset?: string } {
   const [mediaType = '', ...parameters] = (delivery.headers['content-type'] ?? '').split(';');
   const charset = parameters
     .map((parameter) => parameter.trim().toLowerCase())
     .find((parameter) => parameter.startsWith('charset='))
     ?.slice('charset='.length)
     .replaceAll('"', '');
-  const isJson = mediaType.trim().toLowerCase() === 'application/json';
-  if (isJson && (charset === undefined || charset === 'utf-8' || charset === 'utf8')) return;
+  return { mediaType: mediaType.trim().toLowerCase(), charset };
+}
+
+/**
+ * Rejects with 403 a delivery whose tenant id is not one of the source's `tenantIds`. `field` names the
+ * payload field the id came from, for the reason. Sources without `tenantIds` accept every tenant.
+ */
+export function checkTenant(context: NormalizeContext, tenantId: string | undefined, field: string): void {
+  const accepted = context.tenantIds;
+  if (!accepted || accepted.length === 0) return;
+  if (tenantId !== undefined && accepted.includes(tenantId)) return;
+  const problem = tenantId === undefined ? `has no ${field}` : `${field} is not one of its tenantIds`;
   throw new DeliveryRejectedError(
-    415,
-    'content type must be application/json (optionally with charset=utf-8)',
+    403,
+    `the delivery ${problem} for source "${context.source}": send it to the source configured for ` +
+      'that tenant, or add the id to tenantIds',
   );
 }
 
@@ -81,11 +117,16 @@ export function verifyDelivery(
 
 /** Parses the body as JSON and normalizes it; malformed JSON or payloads are rejected with 400. */
 export function parseAndNormalize(adapter: ProviderAdapter, context: NormalizeContext): NormalizeResult {
+  const text = context.delivery.body.toString('utf8').replace(/^\uFEFF/, '');
   let payload: unknown;
-  try {
-    payload = JSON.parse(context.delivery.body.toString('utf8').replace(/^\uFEFF/, ''));
-  } catch (error) {
-    throw new DeliveryRejectedError(400, `body is not valid JSON: ${describeJsonError(error)}`);
+  if (parseContentType(context.delivery).mediaType === FORM_MEDIA_TYPE) {
+    payload = Object.fromEntries(new URLSearchParams(text));
+  } else {
+    try {
+      payload = JSON.parse(text);
+    } catch (error) {
+      throw new DeliveryRejectedError(400, `body is not valid JSON: ${describeJsonError(error)}`);
+    }
   }
 
   try {

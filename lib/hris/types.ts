@@ -29,6 +29,8 @@ export interface NormalizeContext {
   source: string;
   delivery: RawDelivery;
   receivedAt: Date;
+  /** The source's accepted tenant ids; absent accepts every tenant. Adapters check them with `checkTenant`. */
+  tenantIds?: readonly string[];
 }
 
 export interface NormalizeResult {
@@ -40,6 +42,12 @@ export interface NormalizeResult {
 /** The signature check, handshake and payload mapping of one HRIS provider. */
 export interface ProviderAdapter {
   kind: ProviderKind;
+
+  /**
+   * Media types the provider posts, lower-case, for example `application/x-www-form-urlencoded`.
+   * Absent means `application/json` only. A form body is parsed into an object of its fields.
+   */
+  contentTypes?: readonly string[];
 
   /**
    * Checks the delivery's signature against each secret in turn: the current one and, during a rotation,

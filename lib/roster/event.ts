@@ -45,6 +45,12 @@ export const rosterEventSchema = z.strictObject({
     startDate: z.iso.date().optional(),
     terminationDate: z.iso.date().optional(),
   }),
+  /**
+   * Set by providers whose webhooks carry only an id: the apply function fetches the person's current
+   * record from the provider's API under this id and applies that instead of `person`, which then holds
+   * only what the webhook knew (at least a status).
+   */
+  lookup: z.strictObject({ personId: z.string().min(1).max(200) }).optional(),
 });
 
 export type RosterEvent = z.infer<typeof rosterEventSchema>;

@@ -3,7 +3,9 @@ import type { SourceConfig } from '../../../lib/config/schema';
 import { DeliveryRejectedError } from '../../../lib/hris/errors';
 import {
   checkBodySize,
+  checkContentType,
   checkJsonContentType,
+  checkTenant,
   findSource,
   MAX_BODY_BYTES,
   parseAndNormalize,
@@ -123,5 +125,58 @@ describe('parseAndNormalize', () => {
   it('accepts a body with a byte order mark', () => {
     const body = '\uFEFF{"hook": {"event": "Group.changed"}, "data": {}}';
     expect(parseAndNormalize(mergeAdapter, context(body)).ignored).toHaveLength(1);
+  });
+});
+
+describe('checkContentType', () => {
+  it('accepts a form body where the adapter lists the form media type', () => {
+    const form = delivery('a=1', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(() =>
+      checkContentType(form, ['application/json', 'application/x-www-form-urlencoded']),
+    ).not.toThrow();
+  });
+
+  it('rejects a form body with 415 by default', () => {
+    const form = delivery('a=1', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(rejection(() => checkContentType(form)).statusCode).toBe(415);
+  });
+});
+
+describe('checkTenant', () => {
+  const context = { source: 'finch', delivery: delivery('{}'), receivedAt: new Date(), tenantIds: ['t-1'] };
+
+  it('accepts a listed tenant', () => {
+    expect(() => checkTenant(context, 't-1', 'connection_id')).not.toThrow();
+  });
+
+  it('rejects another tenant with 403 naming the field', () => {
+    const error = rejection(() => checkTenant(context, 't-2', 'connection_id'));
+    expect([error.statusCode, error.message]).toEqual([403, expect.stringContaining('connection_id')]);
+  });
+
+  it('rejects a delivery without a tenant id with 403', () => {
+    expect(rejection(() => checkTenant(context, undefined, 'connection_id')).statusCode).toBe(403);
+  });
+
+  it('accepts any tenant when the source lists none', () => {
+    expect(() => checkTenant({ ...context, tenantIds: undefined }, 't-2', 'connection_id')).not.toThrow();
+  });
+});
+
+describe('parseAndNormalize with a form body', () => {
+  it('passes the form fields to the adapter as an object', () => {
+    let seen: unknown;
+    const adapter = {
+      ...mergeAdapter,
+      normalize: (payload: unknown) => {
+        seen = payload;
+        return { events: [], ignored: [] };
+      },
+    };
+    const form = delivery('event_name=employee.updated&id=e%201', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    parseAndNormalize(adapter, { source: 'rippling', delivery: form, receivedAt: new Date() });
+    expect(seen).toEqual({ event_name: 'employee.updated', id: 'e 1' });
   });
 });

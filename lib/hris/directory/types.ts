@@ -1,0 +1,32 @@
+import type { RosterPerson } from '../../roster/event';
+
+/** A person as the provider's API returns it now, or the fact that the provider no longer has them. */
+export type DirectoryRecord = { person: RosterPerson; employeeId: string } | { deleted: true };
+
+/** Reads people from a provider's API, for webhooks that carry only a person id. */
+export interface ProviderDirectory {
+  /**
+   * Returns the person's current record. A person the provider does not know (404) is `{ deleted: true }`.
+   * Throws DirectoryRequestError: transient failures (network, timeout, 429, 5xx) are retryable, and
+   * rejections (401, 403, other 4xx) are permanent.
+   */
+  fetchPerson(personId: string): Promise<DirectoryRecord>;
+}
+
+/** Where and how a directory reaches the provider's API. */
+export interface DirectoryConnection {
+  /** The API's base URL without a trailing slash. */
+  baseUrl: string;
+  /** The API credential, as stored in the source's `apiSecretName` secret. */
+  credential: string;
+  /** Milliseconds one request may take before it is aborted. */
+  timeoutMs?: number;
+  /** The day the record is read on (UTC), for start dates in the future; defaults to now. */
+  now?: () => Date;
+}
+
+/** One provider's directory: its public API URL and a constructor. */
+export interface DirectoryFactory {
+  defaultBaseUrl: string;
+  create(connection: DirectoryConnection): ProviderDirectory;
+}
