@@ -1,6 +1,22 @@
 import { z } from 'zod';
 import { RECONCILE_DEFAULTS, reconcileSchema } from './reconcile';
 import { REPORT_DELIVERY_DEFAULTS, reportDeliveryFields, scheduleDeliveryFields } from './report-options';
+import {
+  auditRetentionDays,
+  condition,
+  groupTemplate,
+  isIanaTimeZone,
+  rosterTimeZone,
+  scope,
+} from './roster-rules';
+
+export {
+  type Condition,
+  type FieldCondition,
+  PERSON_FIELDS,
+  type PersonField,
+  type ScopeConfig,
+} from './roster-rules';
 
 /**
  * The deployment config: one JSON file per deployment, validated at synth time and when a Lambda starts.
@@ -52,25 +68,8 @@ export const REPORT_TYPES = [
 ] as const;
 export type ReportType = (typeof REPORT_TYPES)[number];
 
-export const PROVIDER_KINDS = ['generic', 'merge'] as const;
+export const PROVIDER_KINDS = ['generic', 'merge', 'bamboohr', 'hibob', 'personio'] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
-
-/** HRIS fields that role, group and scope rules can match on and that group templates can insert. */
-export const PERSON_FIELDS = ['jobTitle', 'department', 'school', 'location', 'employeeType'] as const;
-export type PersonField = (typeof PERSON_FIELDS)[number];
-
-const fieldCondition = z.union([
-  z.string().min(1),
-  z.strictObject({
-    pattern: z
-      .string()
-      .min(1)
-      .refine(isValidRegExp, 'must be a valid JavaScript regular expression, for example "^Coach"'),
-  }),
-]);
-
-/** All listed fields must match: a string matches case-insensitively, a pattern as a regular expression. */
-const condition = z.partialRecord(z.enum(PERSON_FIELDS), fieldCondition);
 
 const roleRule = z.strictObject({
   when: condition,
@@ -80,7 +79,7 @@ const roleRule = z.strictObject({
 const groupRule = z.strictObject({
   when: condition.default({}),
   /** Group name templates; `{school}` and the other person fields are replaced by the person's values. */
-  groups: z.array(z.string().min(1).refine(hasOnlyKnownPlaceholders, placeholderMessage())).min(1),
+  groups: z.array(groupTemplate).min(1),
 });
 
 /**
@@ -112,8 +111,25 @@ const source = z
      * A delivery for any other tenant is rejected with 403; absent accepts every tenant.
      */
     tenantIds: z.array(z.string().min(1).max(200)).min(1).optional(),
+    /** BambooHR: the account's subdomain (`acme` for acme.bamboohr.com), part of every API URL. */
+    companyDomain: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/, 'must be the subdomain of the BambooHR account, for example "acme"')
+      .optional(),
+    /** Personio: the header that carries the webhook's static token; absent means `Authorization`. */
+    tokenHeader: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,100}$/, 'must be an HTTP header name, for example "X-Personio-Token"')
+      .optional(),
   })
   .superRefine((value, context) => {
+    if (value.provider === 'bamboohr' && !value.companyDomain) {
+      context.addIssue({
+        code: 'custom',
+        path: ['companyDomain'],
+        message: 'is required for provider "bamboohr": set it to the account subdomain (acme for acme.bamboohr.com)',
+      });
+    }
     if (THIN_PROVIDER_KINDS.includes(value.provider) && !value.apiSecretName) {
       context.addIssue({
         code: 'custom',
@@ -143,6 +159,12 @@ const roster = z.strictObject({
   maxDeactivationShare: z.number().min(0).max(1).default(0.1),
   /** The full-roster reconcile run: mode, owned domains, CSV columns, OneRoster roles. */
   reconcile: reconcileSchema.default(RECONCILE_DEFAULTS),
+  /** Who the sync manages; a person who leaves the scope is treated as a leaver. */
+  scope: scope.default({ include: [], exclude: [] }),
+  /** The IANA time zone in which a future hire's start date begins, when the held event is released. */
+  timeZone: rosterTimeZone,
+  /** Days the audit table keeps an entry before DynamoDB's TTL removes it. */
+  auditRetentionDays,
 });
 
 const dateRange = z.discriminatedUnion('preset', [
@@ -280,6 +302,9 @@ export const configSchema = z
       suppressInvite: false,
       maxDeactivationShare: 0.1,
       reconcile: RECONCILE_DEFAULTS,
+      scope: { include: [], exclude: [] },
+      timeZone: 'UTC',
+      auditRetentionDays: 400,
     }),
     reports: reports.default({
       prefix: 'reports',
@@ -313,7 +338,6 @@ export type SourceConfig = Config['roster']['sources'][number];
 export type RosterConfig = Config['roster'];
 export type ScheduleConfig = Config['reports']['schedules'][number];
 export type DateRangeConfig = NonNullable<ScheduleConfig['dateRange']>;
-export type FieldCondition = z.infer<typeof fieldCondition>;
 
 function addDuplicateIssues(names: string[], path: (string | number)[], context: z.RefinementCtx): void {
   const seen = new Set<string>();
@@ -327,35 +351,4 @@ function addDuplicateIssues(names: string[], path: (string | number)[], context:
     }
     seen.add(name);
   });
-}
-
-function isValidRegExp(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isIanaTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const PLACEHOLDER = /\{([^{}]*)\}/g;
-
-function hasOnlyKnownPlaceholders(template: string): boolean {
-  for (const match of template.matchAll(PLACEHOLDER)) {
-    if (!(PERSON_FIELDS as readonly string[]).includes(match[1] ?? '')) return false;
-  }
-  return true;
-}
-
-function placeholderMessage(): string {
-  return `may only use the placeholders ${PERSON_FIELDS.map((field) => `{${field}}`).join(', ')}`;
 }

@@ -44,6 +44,17 @@ export const rosterEventSchema = z.strictObject({
     /** First working day (YYYY-MM-DD), when the HRIS sends one. */
     startDate: z.iso.date().optional(),
     terminationDate: z.iso.date().optional(),
+    /**
+     * Custom HRIS fields by name (at most 50, names of letters, digits, _ and -), for conditions and
+     * group templates that read `attributes.<name>`.
+     */
+    attributes: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -'),
+        z.string().max(200),
+      )
+      .refine((value) => Object.keys(value).length <= 50, 'must have at most 50 attributes')
+      .optional(),
   }),
   /**
    * Set by providers whose webhooks carry only an id: the apply function fetches the person's current

@@ -1,14 +1,6 @@
-import {
-  type FieldCondition,
-  PERSON_FIELDS,
-  type PersonField,
-  type RosterConfig,
-  type TalentRole,
-} from '../config/schema';
+import { ATTRIBUTE_PREFIX } from '../config/roster-rules';
+import type { Condition, FieldCondition, PersonField, RosterConfig, TalentRole } from '../config/schema';
 import type { RosterPerson } from './event';
-
-/** A rule's `when`. Every listed field must match, so an empty `when` matches everyone. */
-type Condition = Partial<Record<PersonField, FieldCondition>>;
 
 /** Tells whether a Talent group name is one the sync may add and remove. */
 export type GroupMatcher = (group: string) => boolean;
@@ -94,25 +86,42 @@ function dedupeGroups(groups: readonly string[]): string[] {
 }
 
 /**
- * Tells whether the person matches every field of the condition. A string condition matches the
- * trimmed field exactly, ignoring case, and a pattern condition is a case-insensitive regular
- * expression. A field that is absent or blank matches no condition.
+ * Tells whether the person is one the sync manages: the person matches at least one include
+ * condition (or there are none) and no exclude condition.
  */
-function matchesCondition(person: RosterPerson, condition: Condition): boolean {
-  for (const field of PERSON_FIELDS) {
-    const expected = condition[field];
-    if (expected === undefined) continue;
+export function isInScope(person: RosterPerson, roster: RosterConfig): boolean {
+  const { include, exclude } = roster.scope;
+  if (include.length > 0 && !include.some((condition) => matchesCondition(person, condition))) return false;
+  return !exclude.some((condition) => matchesCondition(person, condition));
+}
 
-    const value = person[field]?.trim();
-    if (!value) return false;
-
-    const matches =
-      typeof expected === 'string'
-        ? value.toLowerCase() === expected.trim().toLowerCase()
-        : new RegExp(expected.pattern, 'i').test(value);
-    if (!matches) return false;
+/**
+ * Tells whether the person matches every key of the condition, so an empty condition matches
+ * everyone. A key is a person field or `attributes.<name>`. A string condition matches the trimmed
+ * value exactly, ignoring case; `in` matches any of its values the same way; a pattern condition is
+ * a case-insensitive regular expression. A value that is absent or blank matches no condition.
+ */
+export function matchesCondition(person: RosterPerson, condition: Condition): boolean {
+  for (const [key, expected] of Object.entries(condition)) {
+    const value = personValue(person, key);
+    if (!value || !matchesValue(value, expected)) return false;
   }
   return true;
+}
+
+function matchesValue(value: string, expected: FieldCondition): boolean {
+  const lower = value.toLowerCase();
+  if (typeof expected === 'string') return lower === expected.trim().toLowerCase();
+  if ('in' in expected) return expected.in.some((candidate) => lower === candidate.trim().toLowerCase());
+  return new RegExp(expected.pattern, 'i').test(value);
+}
+
+/** Returns the trimmed value of a person field or `attributes.<name>`, or undefined when blank. */
+function personValue(person: RosterPerson, key: string): string | undefined {
+  const raw = key.startsWith(ATTRIBUTE_PREFIX)
+    ? person.attributes?.[key.slice(ATTRIBUTE_PREFIX.length)]
+    : person[key as PersonField];
+  return raw?.trim() || undefined;
 }
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;
@@ -120,9 +129,9 @@ const PLACEHOLDER = /\{([^{}]*)\}/g;
 /** Fills a group template from the person, or returns undefined when a placeholder's field is blank. */
 function fillTemplate(template: string, person: RosterPerson): string | undefined {
   let complete = true;
-  const name = template.replace(PLACEHOLDER, (_match, field: string) => {
-    // The config schema accepts only PERSON_FIELDS as placeholders.
-    const value = person[field as PersonField]?.trim();
+  const name = template.replace(PLACEHOLDER, (_match, key: string) => {
+    // The config schema accepts only person fields and `attributes.<name>` as placeholders.
+    const value = personValue(person, key);
     if (!value) complete = false;
     return value ?? '';
   });
