@@ -14,6 +14,8 @@ import type { Config } from '../lib/config/schema';
 import { ApplyWorker } from './apply-worker';
 import { applyLocalEnvironment, ENDPOINTS_FILE, LOCAL_REGION, type LocalEndpoints } from './environment';
 import { lambdaContext } from './lambda-context';
+import type { ProviderFakes } from './provider-fakes/server';
+import { startFakesForConfig } from './provider-fakes/stack';
 import { type LocalServer, startDynamoDbServer, startS3Server, startSqsServer } from './servers';
 import { definitionFromTemplate, runLocalExecution } from './state-machine';
 import { startTalentSimulator, type TalentSimulator } from './talent-simulator/server';
@@ -56,6 +58,8 @@ export interface LocalStack {
   config: Config;
   endpoints: LocalEndpoints;
   simulator: TalentSimulator;
+  /** The fake provider APIs, when the config has sources that look people up (Finch, Gusto, ...). */
+  providerFakes?: ProviderFakes;
   queueUrl: string;
   deadLetterQueueUrl: string;
   tableName: string;
@@ -108,9 +112,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const sqsServer = await startSqsServer(options.ports?.sqs ?? 0);
     closers.push(() => sqsServer.close());
 
-    // The local config is the deployment config pointed at the simulator instead of Talent.
+    const providers = await startFakesForConfig(
+      deployedConfig,
+      await readJsonFile<Record<string, unknown>>(options.secretsPath, 'secrets file'),
+    );
+    if (providers) closers.push(() => providers.fakes.close());
+
+    // The local config is the deployment config pointed at the simulator instead of Talent, and at
+    // the provider fakes instead of the provider APIs.
     const config: Config = {
-      ...deployedConfig,
+      ...(providers?.config ?? deployedConfig),
       talent: { ...deployedConfig.talent, baseUrl: simulator.url },
     };
     const configFile = join(stateDir, 'config.json');
@@ -162,6 +173,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       config,
       endpoints,
       simulator,
+      providerFakes: providers?.fakes,
       queueUrl,
       deadLetterQueueUrl,
       tableName: TABLE_NAME,
