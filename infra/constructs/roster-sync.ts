@@ -76,6 +76,16 @@ export class RosterSync extends Construct {
       environment: { [ENV.stateTableName]: this.stateTable.tableName },
     });
     grantSecretValue(this.applyFunction, tokenSecret);
+    // Thin providers' webhooks carry only ids, so the apply function reads each source's API credential.
+    for (const source of props.config.roster.sources) {
+      if (!source.apiSecretName) continue;
+      const apiSecret = secretsmanager.Secret.fromSecretNameV2(
+        this,
+        `ApiSecret-${source.name}`,
+        source.apiSecretName,
+      );
+      grantSecretValue(this.applyFunction, apiSecret);
+    }
     this.stateTable.grant(this.applyFunction, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
 
     this.deadLetterQueue = new sqs.Queue(this, 'RosterDeadLetterQueue', {
