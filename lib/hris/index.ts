@@ -1,6 +1,9 @@
 import type { ProviderKind } from '../config/schema';
+import { bamboohrAdapter } from './bamboohr';
 import { genericAdapter } from './generic';
+import { hibobAdapter } from './hibob';
 import { mergeAdapter } from './merge';
+import { personioAdapter } from './personio';
 import type { ProviderAdapter } from './types';
 
 export * from './errors';
@@ -14,6 +17,9 @@ export type * from './types';
 const ADAPTERS: Record<ProviderKind, ProviderAdapter> = {
   generic: genericAdapter,
   merge: mergeAdapter,
+  bamboohr: bamboohrAdapter,
+  hibob: hibobAdapter,
+  personio: personioAdapter,
 };
 
 /** Returns the adapter for a configured provider kind. */

@@ -111,7 +111,10 @@ export function verifyDelivery(
   now: Date,
   source: SourceConfig,
 ): void {
-  const result = adapter.verify(delivery, secrets, now, { toleranceSeconds: source.toleranceSeconds });
+  const result = adapter.verify(delivery, secrets, now, {
+    toleranceSeconds: source.toleranceSeconds,
+    tokenHeader: source.tokenHeader,
+  });
   if (!result.ok) throw new DeliveryRejectedError(401, result.reason);
 }
 

@@ -16,6 +16,8 @@ export type VerifyResult = { ok: true } | { ok: false; reason: string };
 export interface VerifyOptions {
   /** Seconds a signed timestamp may differ from `now`, in either direction; providers without a timestamp ignore it. Default 300. */
   toleranceSeconds?: number;
+  /** The header that carries a static token, for providers that send one instead of a signature. */
+  tokenHeader?: string;
 }
 
 /** The response to a provider's test or verification request, which is acknowledged and never queued. */

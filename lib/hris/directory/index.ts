@@ -3,14 +3,21 @@ import type { RosterLogger } from '../../roster/apply';
 import { PermanentApplyError } from '../../roster/errors';
 import { type RosterEvent, rosterEventSchema } from '../../roster/event';
 import { getSecretValue } from '../../runtime/secrets';
+import { bamboohrDirectory } from './bamboohr';
 import { DirectoryRequestError } from './errors';
+import { hibobDirectory } from './hibob';
+import { personioDirectory } from './personio';
 import type { DirectoryFactory, DirectoryRecord, ProviderDirectory } from './types';
 
 export * from './errors';
 export type * from './types';
 
 /** The provider APIs that thin webhooks are resolved against, one line per provider. */
-const DIRECTORIES: Partial<Record<ProviderKind, DirectoryFactory>> = {};
+const DIRECTORIES: Partial<Record<ProviderKind, DirectoryFactory>> = {
+  bamboohr: bamboohrDirectory,
+  hibob: hibobDirectory,
+  personio: personioDirectory,
+};
 
 /**
  * Returns the directory of a source whose provider sends thin webhooks. The API credential is read from
@@ -33,7 +40,7 @@ export function directoryFor(source: SourceConfig): ProviderDirectory {
   return {
     async fetchPerson(personId) {
       const credential = await readCredential(source.name, secretName);
-      return factory.create({ baseUrl, credential }).fetchPerson(personId);
+      return factory.create({ baseUrl, credential, source }).fetchPerson(personId);
     },
   };
 }

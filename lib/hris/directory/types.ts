@@ -1,3 +1,4 @@
+import type { SourceConfig } from '../../config/schema';
 import type { RosterPerson } from '../../roster/event';
 
 /** A person as the provider's API returns it now, or the fact that the provider no longer has them. */
@@ -21,6 +22,8 @@ export interface DirectoryConnection {
   credential: string;
   /** Milliseconds one request may take before it is aborted. */
   timeoutMs?: number;
+  /** The configured source, for provider-specific settings such as BambooHR's `companyDomain`. */
+  source?: SourceConfig;
   /** The day the record is read on (UTC), for start dates in the future; defaults to now. */
   now?: () => Date;
 }
