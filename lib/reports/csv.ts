@@ -190,3 +190,72 @@ function cellText(value: unknown, neutralize: boolean): string {
       return encodeCell(JSON.stringify(value) ?? '', false);
   }
 }
+
+/**
+ * Writes CSV records for rows that arrive page by page, with the columns fixed by the first page. The
+ * header has to go out before later pages are seen, so a key that first appears on a later page has no
+ * column: its value is left out, and its dotted name is collected in `unmappedColumns` for the manifest
+ * and the log.
+ */
+export class CsvRecordWriter {
+  private readonly root: Map<string, ColumnNode>;
+  readonly columns: readonly string[];
+  private readonly unmapped = new Set<string>();
+
+  constructor(
+    firstRows: readonly JsonRow[],
+    private readonly options: CsvOptions = {},
+  ) {
+    const tree = buildColumnTree(firstRows);
+    this.root = tree.root;
+    this.columns = tree.columns;
+  }
+
+  /** The header line, after the byte order mark when asked; empty when the first page had no keys. */
+  header(): string {
+    if (this.columns.length === 0) return '';
+    const neutralize = this.options.neutralizeFormulas ?? false;
+    const line = `${this.columns.map((column) => encodeCell(column, neutralize)).join(',')}\r\n`;
+    return this.options.bom ? `\uFEFF${line}` : line;
+  }
+
+  /** The records of `rows`, each ended by CRLF. */
+  records(rows: readonly JsonRow[]): string {
+    if (this.columns.length === 0) return '';
+    const neutralize = this.options.neutralizeFormulas ?? false;
+    const cells = new Array<string>(this.columns.length);
+    let text = '';
+    for (const row of rows) {
+      cells.fill('');
+      this.fill(row, this.root, '', cells, neutralize);
+      text += `${cells.join(',')}\r\n`;
+    }
+    return text;
+  }
+
+  /** Dotted names of keys that appeared after the first page and so have no column. */
+  unmappedColumns(): string[] {
+    return [...this.unmapped].sort();
+  }
+
+  private fill(
+    row: JsonRow,
+    nodes: Map<string, ColumnNode> | undefined,
+    prefix: string,
+    cells: string[],
+    neutralize: boolean,
+  ): void {
+    for (const key in row) {
+      const value = row[key];
+      const node = nodes?.get(key);
+      const name = prefix === '' ? key : `${prefix}.${key}`;
+      if (isNestedObject(value)) {
+        this.fill(value, node?.children, name, cells, neutralize);
+      } else if (node && node.index !== -1) {
+        cells[node.index] = cellText(value, neutralize);
+      } else if (value !== undefined && value !== null) {
+        this.unmapped.add(name);
+      }
+    }
+  }
+}

@@ -1,6 +1,8 @@
-import type { ScheduleConfig } from '../config/schema';
+import { z } from 'zod';
+import type { ReportType, ScheduleConfig } from '../config/schema';
 import type { ReportRequest } from '../talent/client';
 import type { Period } from './date-range';
+import { ReportInputError } from './errors';
 
 /**
  * Names of the `filterOptions` keys that carry a report's date range, with dates as `YYYY-MM-DD`.
@@ -43,4 +45,98 @@ export function buildRequestBody(
   const body: ReportRequestBody = { report: schedule.report, filterOptions };
   if (schedule.email !== undefined) body.email = schedule.email;
   return body;
+}
+
+/** The report types that take `filterOptions`: every type except `reportBuilder`. */
+export type FilterReportType = Exclude<ReportType, 'reportBuilder'>;
+
+const isoDate = z.iso.date();
+const ids = z.array(z.string().min(1));
+
+/**
+ * The keys that every report type's filter options may carry, with their types checked. All of them are
+ * inferred: the Talent API V2 reference shows `filterOptions` as an object without fields and points to
+ * `GET /reports/filterOptions`, whose answer is tenant-specific. Keys outside this list are allowed and
+ * sent as they are, because a tenant may offer filters that no list here can know; the known keys are
+ * checked so that a wrong type or date fails before Talent is asked.
+ */
+const commonFilterFields = {
+  /** Inferred: first day of the date range, `YYYY-MM-DD`. Set from the date-range preset when there is one. */
+  [DATE_FILTER_KEYS.start]: isoDate.optional(),
+  /** Inferred: last day of the date range, inclusive. */
+  [DATE_FILTER_KEYS.end]: isoDate.optional(),
+  /** Inferred: systems to restrict the report to. */
+  systemIds: ids.optional(),
+  /** Inferred: groups to restrict the report to. */
+  groupIds: ids.optional(),
+  /** Inferred: users to restrict the report to. */
+  userIds: ids.optional(),
+};
+
+/** Inferred keys of report types about goals, rubrics and learning paths; checked when present. */
+const goalFields = { goalStatus: z.string().min(1).optional() };
+const rubricFields = { rubricIds: ids.optional() };
+const pathFields = { learningPathIds: ids.optional() };
+
+function filterSchema(extra: Record<string, z.ZodType> = {}) {
+  return z
+    .looseObject({ ...commonFilterFields, ...extra })
+    .refine((value) => !(value.startDate && value.endDate) || value.startDate <= value.endDate, {
+      path: [DATE_FILTER_KEYS.end],
+      message: `must not be before ${DATE_FILTER_KEYS.start}`,
+    });
+}
+
+/** The filter options schema of each report type; the one place that says what each type accepts. */
+export const FILTER_OPTION_SCHEMAS: Record<FilterReportType, z.ZodType<Record<string, unknown>>> = {
+  systemPerformance: filterSchema(),
+  domainsAndDimensions: filterSchema(rubricFields),
+  selfAssessments: filterSchema(rubricFields),
+  goals: filterSchema(goalFields),
+  videoInteraction: filterSchema(),
+  videoUsage: filterSchema(),
+  fileUsage: filterSchema(),
+  rubricUsage: filterSchema(rubricFields),
+  goalsActivity: filterSchema(goalFields),
+  goalsCreation: filterSchema(goalFields),
+  exemplarUsage: filterSchema(),
+  forumUsage: filterSchema(),
+  forumParticipation: filterSchema(),
+  workflowParticipation: filterSchema(),
+  observations: filterSchema(rubricFields),
+  coachingFrequency: filterSchema(),
+  frequencySnapshot: filterSchema(),
+  accountUsage: filterSchema(),
+  activityStream: filterSchema(),
+  learningPathsStatus: filterSchema(pathFields),
+};
+
+/**
+ * Checks a request body before it is sent: Report Builder takes a saved report id and nothing else, every
+ * other type takes filter options that match its schema and a run-as e-mail. Throws a ReportInputError
+ * naming each problem, which the state machine does not retry because a retry cannot fix it.
+ */
+export function validateRequestBody(schedule: string, body: ReportRequestBody): void {
+  const problems: string[] = [];
+  if (body.report === 'reportBuilder') {
+    if (!body.reportId) problems.push('reportId: is required for reportBuilder');
+    if (body.filterOptions !== undefined) problems.push('filterOptions: is not accepted for reportBuilder');
+    if (body.email !== undefined) problems.push('email: is not accepted for reportBuilder');
+  } else {
+    if (body.reportId !== undefined) problems.push(`reportId: is accepted only for reportBuilder`);
+    if (!body.email) problems.push(`email: is required for ${body.report}`);
+    const result = FILTER_OPTION_SCHEMAS[body.report].safeParse(body.filterOptions);
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        problems.push(`filterOptions.${issue.path.join('.') || '(object)'}: ${issue.message}`);
+      }
+    }
+  }
+  if (problems.length === 0) return;
+
+  throw new ReportInputError(
+    `Schedule "${schedule}" would send an invalid ${body.report} request: ${problems.join('; ')}. ` +
+      'Correct the schedule in reports.schedules of the deployment config and deploy.',
+    problems,
+  );
 }

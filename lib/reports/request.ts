@@ -1,8 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import type { Config, ScheduleConfig } from '../config/schema';
 import { initialWaitSeconds } from './backoff';
 import { type Period, resolveDateRange } from './date-range';
 import { UnknownScheduleError } from './errors';
-import { buildFilterOptions, buildRequestBody, type ReportRequestBody } from './filter-options';
+import {
+  buildFilterOptions,
+  buildRequestBody,
+  type ReportRequestBody,
+  validateRequestBody,
+} from './filter-options';
 import type { ExecutionInput, ReportRun } from './run';
 import type { ReportClient } from './talent';
 
@@ -45,24 +51,40 @@ export interface RequestReportInput {
   now?: () => Date;
 }
 
-/** Asks Talent for the scheduled report and returns the first run state, with the first wait set. */
+/** Prefix of the request id of a live run, which Talent does not assign; it keeps S3 keys unique per run. */
+export const LIVE_REQUEST_PREFIX = 'live_';
+
+/**
+ * Asks Talent for the scheduled report and returns the first run state, with the first wait set. The
+ * request body is validated first, so a bad schedule fails without a call to Talent. A live Report Builder
+ * run asks Talent for nothing here: it returns a complete run with its own request id, and SaveReport
+ * pages the data.
+ */
 export async function requestReport(input: RequestReportInput): Promise<ReportRun> {
   const schedule = findSchedule(input.reports, input.execution.schedule);
   const resolved = resolveRequest(schedule, new Date(input.execution.scheduledTime));
+  validateRequestBody(schedule.name, resolved.body);
   const startedAt = (input.now ?? (() => new Date()))().toISOString();
-
-  const { insightsReportRequestId } = await input.client.requestReport(resolved.body);
-
-  return {
+  const base = {
     schedule: schedule.name,
     scheduledTime: input.execution.scheduledTime,
     report: schedule.report,
-    requestId: insightsReportRequestId,
     startedAt,
     ...(resolved.period ? { period: resolved.period } : {}),
-    waitSeconds: initialWaitSeconds(input.reports.poll),
     waitedSeconds: 0,
     polls: 0,
+  };
+
+  if (schedule.mode === 'live') {
+    const requestId = `${LIVE_REQUEST_PREFIX}${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+    return { ...base, mode: 'live', requestId, waitSeconds: 0, status: 'complete' };
+  }
+
+  const { insightsReportRequestId } = await input.client.requestReport(resolved.body);
+  return {
+    ...base,
+    requestId: insightsReportRequestId,
+    waitSeconds: initialWaitSeconds(input.reports.poll),
     status: 'pending',
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REPORT_MODES } from '../config/report-options';
 import { REPORT_TYPES } from '../config/schema';
 import { ReportInputError } from './errors';
 
@@ -24,7 +25,12 @@ const isoDate = z.iso.date();
 
 export const reportRunSchema = executionInputSchema.extend({
   report: z.enum(REPORT_TYPES),
-  /** Talent's `insightsReportRequestId`, the id that `GET /reports/{reportId}` takes. */
+  /** `live` when SaveReport pages the Report Builder data; absent for an export. */
+  mode: z.enum(REPORT_MODES).optional(),
+  /**
+   * Talent's `insightsReportRequestId`, the id that `GET /reports/{reportId}` takes; for a live run, an id
+   * this project makes (`live_…`), because no export is requested.
+   */
   requestId: z.string().min(1),
   /** When the RequestReport step asked Talent for the report. */
   startedAt: z.iso.datetime({ offset: true }),

@@ -3,7 +3,7 @@ import { getSecretValue } from '../runtime/secrets';
 import { createTalentClient, type TalentClient } from '../talent/client';
 
 /** The part of the Talent client that the report steps use; tests may pass any object of this shape. */
-export type ReportClient = Pick<TalentClient, 'requestReport' | 'getReport'>;
+export type ReportClient = Pick<TalentClient, 'requestReport' | 'getReport' | 'getReportBuilderData'>;
 
 /** The status that `GET /reports/{reportId}` returns: pending, complete with data or a download URL, or failed. */
 export type ReportStatus = Awaited<ReturnType<TalentClient['getReport']>>;

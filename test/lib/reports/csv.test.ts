@@ -1,6 +1,13 @@
 import { buffer } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
-import { csvColumns, csvStream, csvText, encodeCell, type JsonRow } from '../../../lib/reports/csv';
+import {
+  CsvRecordWriter,
+  csvColumns,
+  csvStream,
+  csvText,
+  encodeCell,
+  type JsonRow,
+} from '../../../lib/reports/csv';
 
 function toCsv(rows: JsonRow[], options = {}): string {
   return [...csvText(rows, options)].join('');
@@ -185,5 +192,37 @@ describe('csvStream', () => {
     const chunks: unknown[] = [];
     for await (const chunk of csvStream([{ a: 1 }])) chunks.push(chunk);
     expect(chunks.every((chunk) => Buffer.isBuffer(chunk))).toBe(true);
+  });
+});
+
+describe('CsvRecordWriter', () => {
+  it('takes its columns from the first page', () => {
+    const writer = new CsvRecordWriter([{ a: 1, b: { c: 2 } }]);
+    expect(writer.header()).toBe('a,b.c\r\n');
+  });
+
+  it('writes later pages in the first page column order', () => {
+    const writer = new CsvRecordWriter([{ a: 1, b: 2 }]);
+    expect(writer.records([{ b: 'x', a: 'y' }])).toBe('y,x\r\n');
+  });
+
+  it('leaves out a key first seen on a later page', () => {
+    const writer = new CsvRecordWriter([{ a: 1 }]);
+    expect(writer.records([{ a: 2, extra: 'lost' }])).toBe('2\r\n');
+  });
+
+  it('lists a key first seen on a later page', () => {
+    const writer = new CsvRecordWriter([{ a: 1 }]);
+    writer.records([{ a: 2, nested: { extra: 'lost' } }]);
+    expect(writer.unmappedColumns()).toEqual(['nested.extra']);
+  });
+
+  it('starts the header with a byte order mark when asked', () => {
+    expect(new CsvRecordWriter([{ a: 1 }], { bom: true }).header()).toBe('\uFEFFa\r\n');
+  });
+
+  it('quotes and neutralises cells as csvText does', () => {
+    const writer = new CsvRecordWriter([{ a: '' }], { neutralizeFormulas: true });
+    expect(writer.records([{ a: '=1,"2"\n' }])).toBe(`"'=1,""2""\n"\r\n`);
   });
 });

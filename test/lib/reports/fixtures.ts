@@ -12,6 +12,7 @@ export const WEEKLY: ScheduleConfig = {
   filterOptions: { systemIds: ['system-local'] },
   dateRange: { preset: 'previousWeek' },
   enabled: true,
+  mode: 'export',
 };
 
 export const EXPORT: ScheduleConfig = {
@@ -21,6 +22,7 @@ export const EXPORT: ScheduleConfig = {
   report: 'reportBuilder',
   reportId: 'savedReport-observations',
   enabled: true,
+  mode: 'export',
 };
 
 /** Monday 2026-03-09 06:00 in Chicago. */

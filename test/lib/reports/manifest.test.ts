@@ -11,6 +11,7 @@ const input: ManifestInput = {
   bytes: 42,
   sha256: 'ab'.repeat(32),
   key: 'reports/coaching-weekly/date=2026-03-09/x.csv',
+  scheduledTime: '2026-03-09T11:00:00Z',
   startedAt: '2026-03-09T11:00:01.000Z',
   finishedAt: new Date('2026-03-09T11:02:00Z'),
 };
@@ -20,6 +21,7 @@ describe('buildManifest', () => {
     expect(buildManifest(input)).toEqual({
       schedule: 'coaching-weekly',
       report: 'coachingFrequency',
+      mode: 'export',
       requestId: 'export_1',
       filterOptions: { startDate: '2026-03-02', endDate: '2026-03-08' },
       period: { start: '2026-03-02', end: '2026-03-08' },
@@ -28,6 +30,7 @@ describe('buildManifest', () => {
       sha256: 'ab'.repeat(32),
       contentType: 'text/csv; charset=utf-8',
       key: 'reports/coaching-weekly/date=2026-03-09/x.csv',
+      scheduledTime: '2026-03-09T11:00:00Z',
       startedAt: '2026-03-09T11:00:01.000Z',
       finishedAt: '2026-03-09T11:02:00.000Z',
       version: 1,
@@ -50,5 +53,14 @@ describe('buildManifest', () => {
     const manifest = buildManifest({ ...input, period: undefined });
     expect(Object.keys(manifest)).not.toContain('period');
     expect(Object.keys(manifest)).not.toContain('reportId');
+  });
+
+  it('lists the unmapped columns of a live run', () => {
+    const manifest = buildManifest({ ...input, mode: 'live', unmappedColumns: ['extra'] });
+    expect(manifest.unmappedColumns).toEqual(['extra']);
+  });
+
+  it('leaves out an empty list of unmapped columns', () => {
+    expect(buildManifest({ ...input, unmappedColumns: [] })).not.toHaveProperty('unmappedColumns');
   });
 });

@@ -57,7 +57,13 @@ function saveInput(requestId: string, overrides: Partial<SaveReportInput> = {}):
   return {
     run: completeRun(requestId, schedule),
     schedule,
-    reports: { prefix: 'reports', neutralizeFormulas: true },
+    reports: {
+      prefix: 'reports',
+      neutralizeFormulas: true,
+      bom: false,
+      encryption: 'S3_MANAGED',
+      latestPointer: false,
+    },
     s3: environment.s3,
     bucket: BUCKET,
     talent: talentClient(),
@@ -170,7 +176,8 @@ describe('saveReport with a Report Builder download', () => {
     const requestId = await completeReport(EXPORT);
     const client = talentClient();
     let statusChecks = 0;
-    const expiringClient: Pick<ReportClient, 'getReport'> = {
+    const expiringClient: Pick<ReportClient, 'getReport' | 'getReportBuilderData'> = {
+      getReportBuilderData: (body) => client.getReportBuilderData(body),
       async getReport(id) {
         const status = await client.getReport(id);
         statusChecks += 1;
@@ -189,7 +196,8 @@ describe('saveReport with a Report Builder download', () => {
   it('gives up after two fresh URLs expired too', async () => {
     const requestId = await completeReport(EXPORT);
     const client = talentClient();
-    const alwaysExpiring: Pick<ReportClient, 'getReport'> = {
+    const alwaysExpiring: Pick<ReportClient, 'getReport' | 'getReportBuilderData'> = {
+      getReportBuilderData: (body) => client.getReportBuilderData(body),
       async getReport(id) {
         const status = await client.getReport(id);
         environment.clock.advance(DOWNLOAD_TTL_MS + 1);
@@ -270,6 +278,94 @@ describe('saveReport with a large report', () => {
         .update(csv ?? Buffer.alloc(0))
         .digest('hex'),
     ).toBe(saved.sha256);
+  });
+});
+
+const LIVE: typeof EXPORT = { ...EXPORT, name: 'observations-live', mode: 'live' };
+
+function liveRun(requestId: string) {
+  return { ...completeRun(requestId, LIVE), mode: 'live' as const };
+}
+
+describe('saveReport in live mode', () => {
+  beforeAll(async () => {
+    // The large-report tests above leave a simulator with 60,000 rows; paging those would take minutes.
+    await environment.restartSimulator({ reportPendingMs: PENDING_MS, downloadUrlTtlMs: DOWNLOAD_TTL_MS });
+  });
+
+  it('pages every Report Builder row into one CSV', async () => {
+    const saved = await saveReport(saveInput('live_pages', { schedule: LIVE, run: liveRun('live_pages') }));
+    const lines = String(await readObject(environment.s3, saved.key)).split('\r\n');
+    expect(lines[0]).toBe(
+      'rowNumber,teacherEmail,teacherName,school,observationDate,durationMinutes,score,comment',
+    );
+    expect(saved.rows).toBe(25);
+  });
+
+  it('writes a manifest that says live', async () => {
+    const saved = await saveReport(
+      saveInput('live_manifest', { schedule: LIVE, run: liveRun('live_manifest') }),
+    );
+    const manifest = JSON.parse(
+      String(await readObject(environment.s3, saved.manifestKey)),
+    ) as ReportManifest;
+    expect(manifest.mode).toBe('live');
+  });
+});
+
+describe('saveReport delivery options', () => {
+  it('starts the CSV with a byte order mark when the schedule asks', async () => {
+    const requestId = await completeReport();
+    const saved = await saveReport(saveInput(requestId, { schedule: { ...WEEKLY, bom: true } }));
+    const csv = await readObject(environment.s3, saved.key);
+    expect(csv?.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+  });
+
+  it('adds a byte order mark to a downloaded CSV', async () => {
+    const requestId = await completeReport(EXPORT);
+    const saved = await saveReport(saveInput(requestId, { schedule: { ...EXPORT, bom: true } }));
+    const csv = await readObject(environment.s3, saved.key);
+    expect(csv?.subarray(0, 4)).toEqual(Buffer.from([0xef, 0xbb, 0xbf, 0x52]));
+  });
+
+  it('points latest.json at the new manifest', async () => {
+    const requestId = await completeReport();
+    const reports = {
+      prefix: 'latest-test',
+      neutralizeFormulas: false,
+      bom: false,
+      encryption: 'S3_MANAGED' as const,
+      latestPointer: true,
+    };
+    const saved = await saveReport(saveInput(requestId, { reports }));
+    const pointer = JSON.parse(
+      String(await readObject(environment.s3, `latest-test/${WEEKLY.name}/latest.json`)),
+    );
+    expect(pointer.manifestKey).toBe(saved.manifestKey);
+  });
+
+  it('keeps latest.json on a later run when an older period is saved', async () => {
+    const reports = {
+      prefix: 'latest-order',
+      neutralizeFormulas: false,
+      bom: false,
+      encryption: 'S3_MANAGED' as const,
+      latestPointer: true,
+    };
+    const newer = await saveReport(saveInput(await completeReport(), { reports }));
+    const olderRun = { ...completeRun(await completeReport()), scheduledTime: '2026-03-02T12:00:00Z' };
+    await saveReport(saveInput(olderRun.requestId, { reports, run: olderRun }));
+    const pointer = JSON.parse(
+      String(await readObject(environment.s3, `latest-order/${WEEKLY.name}/latest.json`)),
+    );
+    expect(pointer.manifestKey).toBe(newer.manifestKey);
+  });
+
+  it('returns the saved report when a retried step finds its manifest', async () => {
+    const requestId = await completeReport();
+    const first = await saveReport(saveInput(requestId));
+    const second = await saveReport(saveInput(requestId, { openSource: async () => failingSource(10) }));
+    expect(second.sha256).toBe(first.sha256);
   });
 });
 
