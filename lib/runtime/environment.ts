@@ -13,6 +13,8 @@ export const ENV = {
   reportBucket: 'REPORT_BUCKET',
   /** `false` turns off the SHA-256 checksums on report writes, for local S3 servers that mishandle them. */
   reportS3Checksums: 'REPORT_S3_CHECKSUMS',
+  /** ARN of the report state machine that the report-start function starts executions of. */
+  reportStateMachineArn: 'REPORT_STATE_MACHINE_ARN',
   /** Local mode only: a config file to use instead of the config bundled into the code asset. */
   configFile: 'TALENT_SYNC_CONFIG_FILE',
   /** Local mode only: a JSON file mapping secret names to values, standing in for Secrets Manager. */
