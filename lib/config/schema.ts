@@ -68,7 +68,14 @@ export const REPORT_TYPES = [
 ] as const;
 export type ReportType = (typeof REPORT_TYPES)[number];
 
-export const PROVIDER_KINDS = ['generic', 'merge', 'bamboohr', 'hibob', 'personio'] as const;
+export const PROVIDER_KINDS = [
+  'generic',
+  'merge',
+  'bamboohr',
+  'hibob',
+  'personio',
+  'standard-webhooks',
+] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 const roleRule = z.strictObject({
@@ -114,7 +121,10 @@ const source = z
     /** BambooHR: the account's subdomain (`acme` for acme.bamboohr.com), part of every API URL. */
     companyDomain: z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/, 'must be the subdomain of the BambooHR account, for example "acme"')
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/,
+        'must be the subdomain of the BambooHR account, for example "acme"',
+      )
       .optional(),
     /** Personio: the header that carries the webhook's static token; absent means `Authorization`. */
     tokenHeader: z
@@ -127,7 +137,8 @@ const source = z
       context.addIssue({
         code: 'custom',
         path: ['companyDomain'],
-        message: 'is required for provider "bamboohr": set it to the account subdomain (acme for acme.bamboohr.com)',
+        message:
+          'is required for provider "bamboohr": set it to the account subdomain (acme for acme.bamboohr.com)',
       });
     }
     if (THIN_PROVIDER_KINDS.includes(value.provider) && !value.apiSecretName) {

@@ -4,6 +4,7 @@ import { genericAdapter } from './generic';
 import { hibobAdapter } from './hibob';
 import { mergeAdapter } from './merge';
 import { personioAdapter } from './personio';
+import { standardWebhooksAdapter } from './standard-webhooks';
 import type { ProviderAdapter } from './types';
 
 export * from './errors';
@@ -12,6 +13,7 @@ export * from './intake';
 export { MERGE_SIGNATURE_HEADER, signMergeBody } from './merge';
 export * from './queue';
 export { parseSigningSecret } from './signing';
+export { STANDARD_WEBHOOK_HEADERS, signStandardWebhook } from './standard-webhooks';
 export type * from './types';
 
 const ADAPTERS: Record<ProviderKind, ProviderAdapter> = {
@@ -20,6 +22,7 @@ const ADAPTERS: Record<ProviderKind, ProviderAdapter> = {
   bamboohr: bamboohrAdapter,
   hibob: hibobAdapter,
   personio: personioAdapter,
+  'standard-webhooks': standardWebhooksAdapter,
 };
 
 /** Returns the adapter for a configured provider kind. */
