@@ -75,6 +75,7 @@ export const PROVIDER_KINDS = [
   'hibob',
   'personio',
   'standard-webhooks',
+  'finch',
 ] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 

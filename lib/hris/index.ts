@@ -1,5 +1,6 @@
 import type { ProviderKind } from '../config/schema';
 import { bamboohrAdapter } from './bamboohr';
+import { finchAdapter } from './finch';
 import { genericAdapter } from './generic';
 import { hibobAdapter } from './hibob';
 import { mergeAdapter } from './merge';
@@ -8,6 +9,7 @@ import { standardWebhooksAdapter } from './standard-webhooks';
 import type { ProviderAdapter } from './types';
 
 export * from './errors';
+export { FINCH_HEADERS, signFinchBody } from './finch';
 export { GENERIC_HEADERS, signGenericDelivery } from './generic';
 export * from './intake';
 export { MERGE_SIGNATURE_HEADER, signMergeBody } from './merge';
@@ -23,6 +25,7 @@ const ADAPTERS: Record<ProviderKind, ProviderAdapter> = {
   hibob: hibobAdapter,
   personio: personioAdapter,
   'standard-webhooks': standardWebhooksAdapter,
+  finch: finchAdapter,
 };
 
 /** Returns the adapter for a configured provider kind. */

@@ -18,8 +18,13 @@ export interface PersonNotice {
   /** UTC ISO string of the provider's event time. */
   occurredAt: string;
   /**
+   * The provider's own event or delivery id, used as the deduplication key when the provider sends one
+   * (Finch-Event-Id, Gusto `uuid`).
+   */
+  eventId?: string;
+  /**
    * The envelope values that tell this event apart from another (tenant, type, person, time, changed
-   * fields). None of these providers sends an event id, so the deduplication key is derived from them.
+   * fields). Without an `eventId`, the deduplication key is derived from them.
    */
   identity: readonly unknown[];
 }
@@ -45,7 +50,7 @@ export function personNoticesResult(
 ): NormalizeResult {
   const events = notices.map((notice, index) => {
     const candidate: RosterEvent = {
-      eventId: derivedEventId(provider, context.source, notice.identity),
+      eventId: notice.eventId ?? derivedEventId(provider, context.source, notice.identity),
       source: context.source,
       employeeId: notice.employeeId,
       action: notice.kind === 'delete' ? 'delete' : 'upsert',

@@ -5,6 +5,7 @@ import { type RosterEvent, rosterEventSchema } from '../../roster/event';
 import { getSecretValue } from '../../runtime/secrets';
 import { bamboohrDirectory } from './bamboohr';
 import { DirectoryRequestError } from './errors';
+import { finchDirectory } from './finch';
 import { hibobDirectory } from './hibob';
 import { personioDirectory } from './personio';
 import type { DirectoryFactory, DirectoryRecord, ProviderDirectory } from './types';
@@ -17,6 +18,7 @@ const DIRECTORIES: Partial<Record<ProviderKind, DirectoryFactory>> = {
   bamboohr: bamboohrDirectory,
   hibob: hibobDirectory,
   personio: personioDirectory,
+  finch: finchDirectory,
 };
 
 /**
