@@ -17,6 +17,8 @@ export interface LocalEndpoints {
   rosterQueueUrl: string;
   rosterDeadLetterQueueUrl: string;
   stateTable: string;
+  /** The roster audit table, beside the state table. */
+  auditTable: string;
   /** The derived config, pointed at the simulator. */
   configFile: string;
   secretsFile: string;
@@ -51,6 +53,7 @@ export function applyLocalEnvironment(endpoints: LocalEndpoints): void {
     [ENV.secretsFile]: endpoints.secretsFile,
     [ENV.rosterQueueUrl]: endpoints.rosterQueueUrl,
     [ENV.stateTableName]: endpoints.stateTable,
+    [ENV.auditTableName]: endpoints.auditTable,
     [ENV.reportBucket]: endpoints.reportBucket,
   });
 }

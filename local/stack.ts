@@ -63,6 +63,7 @@ export interface LocalStack {
   queueUrl: string;
   deadLetterQueueUrl: string;
   tableName: string;
+  auditTableName: string;
   bucket: string;
   s3: S3Client;
   sqs: SQSClient;
@@ -72,12 +73,15 @@ export interface LocalStack {
   drainRoster(timeoutMs?: number): Promise<void>;
   deadLetterCount(): Promise<number>;
   runReport(schedule: string, scheduledTime?: Date): Promise<ReportRunResult>;
+  /** Runs the roster-release function as its hourly schedule would, as of `now` (default: the clock). */
+  releaseParked(now?: Date): Promise<unknown>;
   close(): Promise<void>;
 }
 
 const QUEUE_NAME = 'talent-sync-roster.fifo';
 const DEAD_LETTER_QUEUE_NAME = 'talent-sync-roster-dlq.fifo';
 const TABLE_NAME = 'talent-sync-state';
+const AUDIT_TABLE_NAME = 'talent-sync-audit';
 const BUCKET = 'talent-sync-reports';
 /** Receives before a roster message moves to the DLQ; the same figure as the deployed queue. */
 const MAX_RECEIVE_COUNT = 5;
@@ -130,7 +134,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const s3 = new S3Client({ ...localClientConfig(s3Server), forcePathStyle: true });
     const sqs = new SQSClient(localClientConfig(sqsServer));
     const { queueUrl, queueArn, deadLetterQueueUrl } = await createQueues(sqs);
-    await createStateTable(new DynamoDBClient(localClientConfig(dynamoServer)));
+    const dynamo = new DynamoDBClient(localClientConfig(dynamoServer));
+    await createStateTable(dynamo);
+    await createAuditTable(dynamo);
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
 
     const endpoints: LocalEndpoints = {
@@ -144,6 +150,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       rosterQueueUrl: queueUrl,
       rosterDeadLetterQueueUrl: deadLetterQueueUrl,
       stateTable: TABLE_NAME,
+      auditTable: AUDIT_TABLE_NAME,
       configFile,
       secretsFile: resolve(options.secretsPath),
     };
@@ -177,6 +184,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       queueUrl,
       deadLetterQueueUrl,
       tableName: TABLE_NAME,
+      auditTableName: AUDIT_TABLE_NAME,
       bucket: BUCKET,
       s3,
       sqs,
@@ -203,6 +211,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           return { schedule, ok: false, error: (error as Error).message };
         }
       },
+      releaseParked: (now = new Date()) =>
+        handlers.rosterRelease({ now: now.toISOString() }, lambdaContext('roster-release')),
       async close() {
         for (const closeOne of closers.reverse()) await closeOne().catch(() => undefined);
       },
@@ -301,6 +311,24 @@ async function createStateTable(dynamo: DynamoDBClient): Promise<void> {
   );
 }
 
+/** Creates the roster audit table: `pk` and `sk`, as the CDK stack does (TTL is not needed locally). */
+async function createAuditTable(dynamo: DynamoDBClient): Promise<void> {
+  await dynamo.send(
+    new CreateTableCommand({
+      TableName: AUDIT_TABLE_NAME,
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+}
+
 /** Synthesizes the CDK app without bundling and returns the stack's CloudFormation template. */
 async function synthesizeTemplate(config: Config) {
   const { buildApp } = await import('../infra/build');
@@ -315,12 +343,13 @@ type HttpHandler = (
 type JsonHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 async function importHandlers() {
-  const [webhook, apply, reportRequest, reportPoll, reportSave] = await Promise.all([
+  const [webhook, apply, reportRequest, reportPoll, reportSave, rosterRelease] = await Promise.all([
     import('../functions/roster-webhook/handler'),
     import('../functions/roster-apply/handler'),
     import('../functions/report-request/handler'),
     import('../functions/report-poll/handler'),
     import('../functions/report-save/handler'),
+    import('../functions/roster-release/handler'),
   ]);
   return {
     webhook: webhook.handler as unknown as HttpHandler,
@@ -328,5 +357,6 @@ async function importHandlers() {
     reportRequest: reportRequest.handler as unknown as JsonHandler,
     reportPoll: reportPoll.handler as unknown as JsonHandler,
     reportSave: reportSave.handler as unknown as JsonHandler,
+    rosterRelease: rosterRelease.handler as unknown as JsonHandler,
   };
 }

@@ -48,6 +48,8 @@ export class RosterSync extends Construct {
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
   readonly stateTable: dynamodb.Table;
+  /** What the sync did to each person and why, kept for `roster.auditRetentionDays`. */
+  readonly auditTable: dynamodb.Table;
   readonly webhookFunction: NodejsFunction;
   readonly applyFunction: NodejsFunction;
 
@@ -69,11 +71,25 @@ export class RosterSync extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    this.auditTable = new dynamodb.Table(this, 'AuditTable', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: 'expiresAt',
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      // The audit trail must outlive a stack deletion; its TTL removes entries after the retention period.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
     this.applyFunction = props.functions.create(this, 'ApplyFunction', 'roster-apply', {
       description: 'Applies queued roster events to Talent users and groups',
       timeout: Duration.minutes(2),
       memorySize: 512,
-      environment: { [ENV.stateTableName]: this.stateTable.tableName },
+      environment: {
+        [ENV.stateTableName]: this.stateTable.tableName,
+        [ENV.auditTableName]: this.auditTable.tableName,
+      },
     });
     grantSecretValue(this.applyFunction, tokenSecret);
     // Thin providers' webhooks carry only ids, so the apply function reads each source's API credential.
@@ -86,7 +102,15 @@ export class RosterSync extends Construct {
       );
       grantSecretValue(this.applyFunction, apiSecret);
     }
-    this.stateTable.grant(this.applyFunction, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    this.stateTable.grant(
+      this.applyFunction,
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    );
+    // Append only: the apply function writes entries but never reads or changes them.
+    this.auditTable.grant(this.applyFunction, 'dynamodb:PutItem');
 
     this.deadLetterQueue = new sqs.Queue(this, 'RosterDeadLetterQueue', {
       queueName: `${stackName}-roster-dlq.fifo`,

@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema';
+import type { AuditUserSnapshot } from './audit';
 import type { RosterEvent } from './event';
 import type { KnownGroups } from './groups';
 import type { PersonState } from './state';
@@ -22,4 +23,12 @@ export interface ChangeResult {
   email?: string;
   /** The managed groups the sync gave the user. */
   managedGroups: string[];
+  /** The Talent user before the change, when one was found. */
+  before?: AuditUserSnapshot;
+  /** The Talent user after the change, when it was written. */
+  after?: AuditUserSnapshot;
+  /** An update that made a Disabled user Active again. */
+  reactivated?: boolean;
+  /** An update that moved the user to a new address. */
+  emailChanged?: boolean;
 }

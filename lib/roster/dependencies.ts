@@ -1,12 +1,15 @@
 import { runtimeConfig } from '../config/load';
 import type { ApplyDependencies, RosterLogger } from './apply';
+import { createAuditStore } from './audit';
 import { KnownGroups } from './groups';
+import { createParkedEventStore } from './parked';
 import { createStateStore } from './state';
 import { createRosterTalentClient } from './talent';
 
 /**
  * Builds what the apply function needs from the runtime config and the environment: the Talent
- * client, the state table, and the cache of known groups that lives as long as the warm function.
+ * client, the state table with its parked events, the audit table, and the cache of known groups
+ * that lives as long as the warm function.
  */
 export function createApplyDependencies(logger: RosterLogger): ApplyDependencies {
   const config = runtimeConfig();
@@ -14,6 +17,8 @@ export function createApplyDependencies(logger: RosterLogger): ApplyDependencies
     config,
     talent: createRosterTalentClient(config),
     state: createStateStore(),
+    parked: createParkedEventStore(),
+    audit: createAuditStore({ retentionDays: config.roster.auditRetentionDays }),
     logger,
     knownGroups: new KnownGroups(),
   };

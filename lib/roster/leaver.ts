@@ -1,5 +1,6 @@
 import { TalentApiError } from '../talent/errors';
 import type { ChangeContext, ChangeResult } from './change';
+import { userSnapshot } from './upsert';
 
 /**
  * Applies the configured termination action to a leaver. The user is looked up by the event's
@@ -40,16 +41,25 @@ async function deactivateUser(
     const user = await context.talent.getUser(address);
     if (!user) continue;
 
+    const before = userSnapshot(user);
     if (user.status === 'Disabled') {
       return {
         outcome: 'unchanged',
         reason: 'the Talent user is already Disabled',
         email: user.email,
         managedGroups,
+        before,
+        after: before,
       };
     }
     await context.talent.updateUser(user.email, { status: 'Disabled' });
-    return { outcome: 'deactivated', email: user.email, managedGroups };
+    return {
+      outcome: 'deactivated',
+      email: user.email,
+      managedGroups,
+      before,
+      after: { ...before, status: 'Disabled' },
+    };
   }
   return {
     outcome: 'unchanged',
@@ -64,7 +74,7 @@ async function deleteUser(context: ChangeContext, addresses: readonly string[]):
   for (const address of addresses) {
     try {
       await context.talent.deleteUser(address);
-      return { outcome: 'deleted', email: address, managedGroups: [] };
+      return { outcome: 'deleted', email: address, managedGroups: [], before: { email: address } };
     } catch (error) {
       if (!(error instanceof TalentApiError && error.status === 404)) throw error;
     }

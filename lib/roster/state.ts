@@ -3,8 +3,11 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { ENV, requireEnv } from '../runtime/environment';
 import type { RosterPerson } from './event';
 
-/** The person's HRIS status as last applied, where `deleted` means the HRIS deleted the record. */
-export type PersonStatus = RosterPerson['status'] | 'deleted';
+/**
+ * The person's HRIS status as last applied, where `deleted` means the HRIS deleted the record and
+ * `out-of-scope` that the person matches no `roster.scope` rule and has no synced Talent user.
+ */
+export type PersonStatus = RosterPerson['status'] | 'deleted' | 'out-of-scope';
 
 /** The last change the sync applied for one HRIS person. */
 export interface PersonState {

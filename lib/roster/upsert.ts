@@ -2,6 +2,7 @@ import type { TalentRole } from '../config/schema';
 import { maskEmail } from '../runtime/logger';
 import type { TalentUser } from '../talent/client';
 import { TalentApiError } from '../talent/errors';
+import type { AuditUserSnapshot } from './audit';
 import type { ChangeContext, ChangeResult } from './change';
 import { PermanentApplyError } from './errors';
 import type { RosterPerson } from './event';
@@ -92,7 +93,23 @@ async function createUser(
     return updateUser(context, appeared, desired);
   }
 
-  return { outcome: 'created', email, managedGroups: desired.groups };
+  return {
+    outcome: 'created',
+    email,
+    managedGroups: desired.groups,
+    after: { email, role: desired.role, name: desired.name, groups: desired.groups },
+  };
+}
+
+/** The audited fields of a Talent user. */
+export function userSnapshot(user: TalentUser): AuditUserSnapshot {
+  return {
+    email: user.email,
+    role: user.role,
+    name: user.name,
+    status: user.status,
+    groups: [...user.groups],
+  };
 }
 
 /**
@@ -114,6 +131,7 @@ async function updateUser(
   if (user.status === 'Disabled') changes.status = 'Active';
   if (newEmail) changes.email = newEmail;
 
+  const before = userSnapshot(user);
   const changed = Object.keys(changes);
   if (changed.length === 0) {
     return {
@@ -121,6 +139,8 @@ async function updateUser(
       reason: 'the Talent user already matches the HRIS record',
       email: user.email,
       managedGroups: desired.groups,
+      before,
+      after: before,
     };
   }
 
@@ -133,6 +153,10 @@ async function updateUser(
     reason: `changed ${changed.join(', ')}`,
     email: newEmail ?? user.email,
     managedGroups: desired.groups,
+    before,
+    after: { ...before, ...changes, groups: changes.groups ?? before.groups },
+    reactivated: changes.status === 'Active',
+    emailChanged: newEmail !== undefined,
   };
 }
 

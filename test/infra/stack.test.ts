@@ -438,7 +438,11 @@ describe('IAM', () => {
         rosterSync.webhookFunction,
         [ids().queue, 'secret:talent-sync/hr-generic-signing', 'secret:talent-sync/merge-signature-key'],
       ],
-      ['roster-apply', rosterSync.applyFunction, [ids().queue, ids().table, token]],
+      [
+        'roster-apply',
+        rosterSync.applyFunction,
+        [ids().queue, ids().table, logicalId(rosterSync.auditTable), token],
+      ],
       ['report-request', reportDelivery.requestFunction, [token]],
       ['report-poll', reportDelivery.pollFunction, [token]],
       ['report-save', reportDelivery.saveFunction, [`${ids().bucket}/reports/*`, token]],
@@ -495,7 +499,12 @@ describe('IAM', () => {
       roleId(stack.rosterSync.applyFunction),
       (target) => target === ids().table,
     );
-    expect(actions).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(actions).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
   });
 
   it('gives the save function object access under the prefix only', () => {

@@ -24,6 +24,7 @@ let handler: Handler;
 
 const ENVIRONMENT: Record<string, () => string> = {
   [ENV.stateTableName]: () => table.tableName,
+  [ENV.auditTableName]: () => table.auditTableName,
   [ENV.configFile]: () => files.configFile,
   [ENV.secretsFile]: () => files.secretsFile,
   AWS_ENDPOINT_URL_DYNAMODB: () => table.server.url,

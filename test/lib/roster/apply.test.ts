@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../../lib/config/schema';
 import { type ApplyDependencies, applyRosterEvent, type RosterLogger } from '../../../lib/roster/apply';
+import { type AuditStore, createAuditStore } from '../../../lib/roster/audit';
 import { PermanentApplyError } from '../../../lib/roster/errors';
 import type { RosterEvent } from '../../../lib/roster/event';
 import { KnownGroups } from '../../../lib/roster/groups';
-import { createStateStore, type RosterStateStore } from '../../../lib/roster/state';
+import { createParkedEventStore, type ParkedEventStore } from '../../../lib/roster/parked';
+import { createStateStore, personKey, type RosterStateStore } from '../../../lib/roster/state';
 import { createRosterTalentClient } from '../../../lib/roster/talent';
 import { ENV } from '../../../lib/runtime/environment';
 import { createTalentClient, type TalentClient } from '../../../lib/talent/client';
@@ -25,6 +27,8 @@ let simulator: TalentSimulator;
 let table: LocalStateTable;
 let files: ConfigFiles;
 let state: RosterStateStore;
+let parked: ParkedEventStore;
+let audit: AuditStore;
 /** A second client that seeds and inspects Talent, apart from the one under test. */
 let inspector: TalentClient;
 
@@ -36,6 +40,8 @@ beforeAll(async () => {
   files = writeConfigFiles(simulator.url);
   process.env[ENV.secretsFile] = files.secretsFile;
   state = createStateStore({ tableName: table.tableName, client: table.client });
+  parked = createParkedEventStore({ tableName: table.tableName, client: table.client });
+  audit = createAuditStore({ tableName: table.auditTableName, client: table.client });
   inspector = createTalentClient({ baseUrl: simulator.url, token: SIMULATOR_TOKEN, requestsPerSecond: 100 });
 });
 
@@ -62,6 +68,8 @@ function dependencies(roster: Record<string, unknown> = {}): ApplyDependencies {
   return {
     talent: createRosterTalentClient(config),
     state,
+    parked,
+    audit,
     config,
     logger: silentLogger,
     knownGroups: new KnownGroups(),
@@ -162,11 +170,8 @@ describe('applyRosterEvent', () => {
       expect(user?.name).toBe('Ada Lovelace');
     });
 
-    it('creates a future-dated hire right away', async () => {
-      const result = await applyRosterEvent(
-        eventFor({ person: { status: 'pending', startDate: '2026-08-01' } }),
-        dependencies(),
-      );
+    it('creates a pending hire without a start date right away', async () => {
+      const result = await applyRosterEvent(eventFor({ person: { status: 'pending' } }), dependencies());
       expect(result.outcome).toBe('created');
     });
   });
@@ -323,13 +328,201 @@ describe('applyRosterEvent', () => {
       expect(await state.getPerson(event.source, employeeId)).toBeUndefined();
     });
 
-    it('leaves older events applicable after parking', async () => {
+    it('skips an older event after a parked one', async () => {
       const deps = dependencies();
       await applyRosterEvent(eventFor({ day: 12, person: { email: undefined } }), deps);
 
       const result = await applyRosterEvent(eventFor({ day: 11 }), deps);
 
+      expect(result.outcome).toBe('skipped-stale');
+    });
+
+    it('applies a later event with an e-mail and clears the parked one', async () => {
+      const deps = dependencies();
+      await applyRosterEvent(eventFor({ day: 11, person: { email: undefined } }), deps);
+
+      const result = await applyRosterEvent(eventFor({ day: 12 }), deps);
+
       expect(result.outcome).toBe('created');
+      expect(await parked.get('hr-generic', employeeId)).toBeUndefined();
+    });
+
+    it('audits both the parked and the superseding event', async () => {
+      const deps = dependencies();
+      const first = eventFor({ day: 11, person: { email: undefined } });
+      await applyRosterEvent(first, deps);
+      await applyRosterEvent(eventFor({ day: 12 }), deps);
+
+      const entries = await audit.listForPerson(personKey('hr-generic', employeeId));
+      expect(entries.map((entry) => entry.action).sort()).toEqual(['created', 'parked']);
+      expect(entries.find((entry) => entry.action === 'created')?.reason).toContain(first.eventId);
+    });
+  });
+
+  describe('future start date', () => {
+    // 18:00 in Chicago on 10 January 2026.
+    const now = () => new Date('2026-01-11T00:00:00Z');
+
+    function futureDeps(): ApplyDependencies {
+      return { ...dependencies({ timeZone: 'America/Chicago' }), now };
+    }
+
+    it('parks a hire until its start date begins in the roster time zone', async () => {
+      const result = await applyRosterEvent(eventFor({ person: { startDate: '2026-01-12' } }), futureDeps());
+
+      expect(result.outcome).toBe('parked');
+      expect(result.releaseAt).toBe('2026-01-12T06:00:00.000Z');
+    });
+
+    it('calls Talent for nothing while the hire is parked', async () => {
+      await applyRosterEvent(eventFor({ person: { startDate: '2026-01-12' } }), futureDeps());
+      expect(await talentUser()).toBeUndefined();
+    });
+
+    it('creates a hire whose start date began today in the roster time zone', async () => {
+      const result = await applyRosterEvent(eventFor({ person: { startDate: '2026-01-10' } }), futureDeps());
+      expect(result.outcome).toBe('created');
+    });
+
+    it('replaces the parked event with a newer one', async () => {
+      const deps = futureDeps();
+      await applyRosterEvent(eventFor({ day: 10, person: { startDate: '2026-01-12' } }), deps);
+      const newer = eventFor({ day: 11, person: { startDate: '2026-01-19' } });
+      await applyRosterEvent(newer, deps);
+
+      expect((await parked.get('hr-generic', employeeId))?.event.eventId).toBe(newer.eventId);
+    });
+
+    it('unparks when a newer event moves the start date to the past', async () => {
+      const deps = futureDeps();
+      await applyRosterEvent(eventFor({ day: 10, person: { startDate: '2026-01-12' } }), deps);
+
+      const result = await applyRosterEvent(eventFor({ day: 11, person: { startDate: '2026-01-05' } }), deps);
+
+      expect(result.outcome).toBe('created');
+      expect(await parked.get('hr-generic', employeeId)).toBeUndefined();
+    });
+
+    it('drops a parked hire when the person is terminated before starting', async () => {
+      const deps = futureDeps();
+      await applyRosterEvent(eventFor({ day: 10, person: { startDate: '2026-01-12' } }), deps);
+
+      await applyRosterEvent(
+        eventFor({ day: 11, action: 'terminate', person: { status: 'inactive' } }),
+        deps,
+      );
+
+      expect(await parked.get('hr-generic', employeeId)).toBeUndefined();
+    });
+
+    it('updates a synced active person whose start date moved ahead', async () => {
+      const deps = futureDeps();
+      await applyRosterEvent(eventFor({ day: 10 }), deps);
+
+      const result = await applyRosterEvent(
+        eventFor({ day: 11, person: { startDate: '2026-02-01', jobTitle: 'Reading Coach' } }),
+        deps,
+      );
+
+      expect(result.outcome).toBe('updated');
+    });
+  });
+
+  describe('leave of absence', () => {
+    it('keeps the user Active', async () => {
+      const deps = dependencies();
+      await applyRosterEvent(eventFor({ day: 10 }), deps);
+      await inspector.updateUser(email, { status: 'Active' });
+
+      await applyRosterEvent(eventFor({ day: 11, person: { status: 'leave' } }), deps);
+
+      expect((await talentUser())?.status).toBe('Active');
+    });
+  });
+
+  describe('scope', () => {
+    const scope = { exclude: [{ employeeType: 'Substitute' }] };
+
+    it('skips a person outside the scope who was never synced', async () => {
+      const result = await applyRosterEvent(
+        eventFor({ person: { employeeType: 'Substitute' } }),
+        dependencies({ scope }),
+      );
+
+      expect(result.outcome).toBe('skipped-out-of-scope');
+      expect(await talentUser()).toBeUndefined();
+    });
+
+    it('deactivates a synced person who leaves the scope', async () => {
+      const deps = dependencies({ scope });
+      await applyRosterEvent(eventFor({ day: 10 }), deps);
+
+      const result = await applyRosterEvent(
+        eventFor({ day: 11, person: { employeeType: 'Substitute' } }),
+        deps,
+      );
+
+      expect(result.outcome).toBe('deactivated');
+      expect((await talentUser())?.status).toBe('Disabled');
+    });
+
+    it('reactivates a person who comes back into the scope', async () => {
+      const deps = dependencies({ scope });
+      await applyRosterEvent(eventFor({ day: 10 }), deps);
+      await applyRosterEvent(eventFor({ day: 11, person: { employeeType: 'Substitute' } }), deps);
+
+      await applyRosterEvent(eventFor({ day: 12, person: { employeeType: 'Full-time' } }), deps);
+
+      expect((await talentUser())?.status).not.toBe('Disabled');
+    });
+  });
+
+  describe('audit', () => {
+    it('records a creation with the user after it', async () => {
+      await applyRosterEvent(eventFor({ person: { school: 'Audit Elementary' } }), dependencies());
+
+      const [entry] = await audit.listForPerson(personKey('hr-generic', employeeId));
+      expect(entry).toMatchObject({
+        action: 'created',
+        outcome: 'applied',
+        after: { email, role: 'Teacher', groups: ['School: Audit Elementary'] },
+      });
+    });
+
+    it('records a reactivation on rehire', async () => {
+      const deps = dependencies();
+      await applyRosterEvent(eventFor({ day: 10 }), deps);
+      await applyRosterEvent(
+        eventFor({ day: 11, action: 'terminate', person: { status: 'inactive' } }),
+        deps,
+      );
+      await applyRosterEvent(eventFor({ day: 12 }), deps);
+
+      const [latest] = await audit.listForPerson(personKey('hr-generic', employeeId));
+      expect(latest?.action).toBe('reactivated');
+    });
+
+    it('records an e-mail conflict as failed with the reason', async () => {
+      const deps = dependencies();
+      await applyRosterEvent(eventFor({ day: 10 }), deps);
+      const taken = `taken.${email}`;
+      await inspector.createUser({ email: taken, role: 'Teacher', name: 'Someone Else' });
+
+      await applyRosterEvent(eventFor({ day: 11, person: { email: taken } }), deps).catch(() => undefined);
+
+      const [latest] = await audit.listForPerson(personKey('hr-generic', employeeId));
+      expect(latest).toMatchObject({ action: 'failed', outcome: 'failed', after: { email: taken } });
+      expect(latest?.reason).toMatch(/already belongs to another Talent user/);
+    });
+
+    it('records a skipped duplicate', async () => {
+      const deps = dependencies();
+      const event = eventFor();
+      await applyRosterEvent(event, deps);
+      await applyRosterEvent(event, deps);
+
+      const [latest] = await audit.listForPerson(personKey('hr-generic', employeeId));
+      expect(latest).toMatchObject({ action: 'skipped', reason: 'this event was applied already' });
     });
   });
 
