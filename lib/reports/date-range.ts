@@ -6,7 +6,7 @@ export interface Period {
   end: string;
 }
 
-const MS_PER_DAY = 86_400_000;
+export const MS_PER_DAY = 86_400_000;
 
 const dateFormatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -68,7 +68,7 @@ export function resolveDateRange(range: DateRangeConfig, scheduledTime: Date, ti
 }
 
 /** Days since 1970-01-01 of a `YYYY-MM-DD` date; UTC arithmetic on calendar dates has no DST gaps. */
-function toEpochDay(date: string): number {
+export function toEpochDay(date: string): number {
   return Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY;
 }
 
@@ -77,11 +77,11 @@ function fromEpochDay(day: number): string {
 }
 
 /** Monday is 0 and Sunday is 6, as in ISO 8601 weeks. */
-function isoWeekdayIndex(day: number): number {
+export function isoWeekdayIndex(day: number): number {
   return (new Date(day * MS_PER_DAY).getUTCDay() + 6) % 7;
 }
 
-function firstDayOfMonth(day: number): number {
+export function firstDayOfMonth(day: number): number {
   const date = new Date(day * MS_PER_DAY);
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1) / MS_PER_DAY;
 }
