@@ -1,8 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LOOPBACK } from '../servers';
+import { bamboohrFake } from './bamboohr';
 import { finchFake } from './finch';
 import { gustoFake } from './gusto';
+import { hibobFake } from './hibob';
+import { personioFake } from './personio';
 import { ripplingFake } from './rippling';
 import type { FakeResponse, ProviderFake } from './types';
 
@@ -17,6 +20,9 @@ const FAKES: Record<string, ProviderFake> = {
   finch: finchFake,
   gusto: gustoFake,
   rippling: ripplingFake,
+  bamboohr: bamboohrFake,
+  hibob: hibobFake,
+  personio: personioFake,
 };
 
 /** Request bodies above this size are refused; lookups send a few hundred bytes. */
