@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../lib/config/errors';
+import { registerReconcileCommand } from './commands/reconcile';
 import { CliError } from './errors';
 
 /**
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for the options)')
     .exitOverride();
 
+  registerReconcileCommand(program);
   return program;
 }
 
