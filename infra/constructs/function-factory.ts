@@ -21,6 +21,8 @@ export const FUNCTION_NAMES = [
   'report-request',
   'report-poll',
   'report-save',
+  'report-start',
+  'report-alert',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
