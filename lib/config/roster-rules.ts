@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ianaTimeZone } from './time-zone';
 
 /**
  * The parts of the roster config that decide who is synced and what they become: conditions over
@@ -85,20 +86,8 @@ export function isValidRegExp(pattern: string): boolean {
   }
 }
 
-export function isIanaTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The IANA time zone in which a start date begins, for holding future hires. */
-export const rosterTimeZone = z
-  .string()
-  .refine(isIanaTimeZone, 'must be an IANA time zone name, for example "America/Chicago"')
-  .default('UTC');
+export const rosterTimeZone = ianaTimeZone.default('UTC');
 
 /** Days the audit table keeps an entry. */
 export const auditRetentionDays = z.int().min(1).max(3650).default(400);

@@ -1,14 +1,9 @@
 import { z } from 'zod';
+import { cronProblem } from './cron';
 import { RECONCILE_DEFAULTS, reconcileSchema } from './reconcile';
 import { REPORT_DELIVERY_DEFAULTS, reportDeliveryFields, scheduleDeliveryFields } from './report-options';
-import {
-  auditRetentionDays,
-  condition,
-  groupTemplate,
-  isIanaTimeZone,
-  rosterTimeZone,
-  scope,
-} from './roster-rules';
+import { auditRetentionDays, condition, groupTemplate, rosterTimeZone, scope } from './roster-rules';
+import { ianaTimeZone } from './time-zone';
 
 export {
   type Condition,
@@ -76,6 +71,7 @@ export const PROVIDER_KINDS = [
   'personio',
   'standard-webhooks',
   'finch',
+  'gusto',
 ] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
@@ -191,16 +187,13 @@ const schedule = z
   .strictObject({
     name: resourceName,
     /** An EventBridge Scheduler cron expression, for example `cron(0 6 * * ? *)`. */
-    cron: z
-      .string()
-      .regex(
-        /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/,
-        'must be an EventBridge cron expression with six fields, for example "cron(0 6 * * ? *)"',
-      ),
+    cron: z.string().superRefine((value, context) => {
+      const problem = cronProblem(value);
+      if (problem)
+        context.addIssue({ code: 'custom', message: `is not an EventBridge cron expression: ${problem}` });
+    }),
     /** The IANA time zone that the cron expression and the date range are read in. */
-    timeZone: z
-      .string()
-      .refine(isIanaTimeZone, 'must be an IANA time zone name, for example "America/Chicago"'),
+    timeZone: ianaTimeZone,
     report: z.enum(REPORT_TYPES),
     /** A saved Report Builder report; required for `reportBuilder` and rejected for other types. */
     reportId: z.string().min(1).optional(),
@@ -289,7 +282,10 @@ const reports = z.strictObject({
 
 const talent = z.strictObject({
   /** The API URL, for example `https://api.torshtalent.com/api/v2` (not the web domain). */
-  baseUrl: z.url({ protocol: /^https?$/ }),
+  baseUrl: z.url({ protocol: /^https?$/ }).refine(isHttpsOrLoopback, {
+    message:
+      'must use https, because every request carries the bearer token (http is allowed only for 127.0.0.1 and localhost)',
+  }),
   /** The Secrets Manager secret whose value is the Talent bearer token. */
   tokenSecretName: secretName,
   /** Sent as `systemId` on creates; needed with network tokens to pick the target system. */
@@ -350,6 +346,11 @@ export type SourceConfig = Config['roster']['sources'][number];
 export type RosterConfig = Config['roster'];
 export type ScheduleConfig = Config['reports']['schedules'][number];
 export type DateRangeConfig = NonNullable<ScheduleConfig['dateRange']>;
+
+function isHttpsOrLoopback(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  return protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
+}
 
 function addDuplicateIssues(names: string[], path: (string | number)[], context: z.RefinementCtx): void {
   const seen = new Set<string>();

@@ -87,10 +87,39 @@ describe('parseConfig', () => {
   it('rejects an invalid time zone and cron expression', () => {
     const schedule = { name: 'usage', cron: '0 6 * * *', timeZone: 'Mars/Olympus', report: 'videoUsage' };
     const problems = problemsOf({ ...minimal, reports: { schedules: [{ ...schedule, email: 'a@b.org' }] } });
-    expect(problems.join('\n')).toContain(
-      'reports.schedules[0].cron: must be an EventBridge cron expression',
-    );
+    expect(problems.join('\n')).toContain('reports.schedules[0].cron: is not an EventBridge cron expression');
     expect(problems.join('\n')).toContain('reports.schedules[0].timeZone: must be an IANA time zone name');
+  });
+
+  it('rejects a cron expression that EventBridge would reject', () => {
+    const schedule = { name: 'usage', cron: 'cron(0 6 * * MON *)', timeZone: 'UTC', report: 'videoUsage' };
+    const problems = problemsOf({ ...minimal, reports: { schedules: [{ ...schedule, email: 'a@b.org' }] } });
+    expect(problems.join('\n')).toContain(
+      'exactly one of day-of-month (3rd field) and day-of-week (5th field)',
+    );
+  });
+
+  it('rejects a time zone in the wrong letter case', () => {
+    const schedule = {
+      name: 'usage',
+      cron: 'cron(0 6 * * ? *)',
+      timeZone: 'america/chicago',
+      report: 'videoUsage',
+    };
+    const problems = problemsOf({ ...minimal, reports: { schedules: [{ ...schedule, email: 'a@b.org' }] } });
+    expect(problems).toContain(
+      'reports.schedules[0].timeZone: must be spelt exactly as the tz database spells it: "America/Chicago"',
+    );
+  });
+
+  it('rejects a plain-http Talent URL except on loopback', () => {
+    const remote = problemsOf({
+      talent: { ...minimal.talent, baseUrl: 'http://api.torshtalent.com/api/v2' },
+    });
+    expect(remote.join('\n')).toContain('talent.baseUrl: must use https');
+    expect(() =>
+      parseConfig({ talent: { ...minimal.talent, baseUrl: 'http://127.0.0.1:8080/api/v2' } }),
+    ).not.toThrow();
   });
 });
 
