@@ -41,7 +41,11 @@ export async function receiveWebhook(
 
   const handshake = adapter.handshake?.(delivery);
   if (handshake) {
-    logDelivery(logger, event, { statusCode: handshake.statusCode, outcome: 'acknowledged as a handshake' });
+    logDelivery(logger, event, {
+      statusCode: handshake.statusCode,
+      outcome: 'acknowledged as a handshake',
+      reason: handshake.notice,
+    });
     return jsonResponse(handshake.statusCode, handshake.body);
   }
 

@@ -2,6 +2,7 @@ import type { ProviderKind } from '../config/schema';
 import { bamboohrAdapter } from './bamboohr';
 import { finchAdapter } from './finch';
 import { genericAdapter } from './generic';
+import { gustoAdapter } from './gusto';
 import { hibobAdapter } from './hibob';
 import { mergeAdapter } from './merge';
 import { personioAdapter } from './personio';
@@ -11,6 +12,7 @@ import type { ProviderAdapter } from './types';
 export * from './errors';
 export { FINCH_HEADERS, signFinchBody } from './finch';
 export { GENERIC_HEADERS, signGenericDelivery } from './generic';
+export { GUSTO_SIGNATURE_HEADER, signGustoBody } from './gusto';
 export * from './intake';
 export { MERGE_SIGNATURE_HEADER, signMergeBody } from './merge';
 export * from './queue';
@@ -26,6 +28,7 @@ const ADAPTERS: Record<ProviderKind, ProviderAdapter> = {
   personio: personioAdapter,
   'standard-webhooks': standardWebhooksAdapter,
   finch: finchAdapter,
+  gusto: gustoAdapter,
 };
 
 /** Returns the adapter for a configured provider kind. */

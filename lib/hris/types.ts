@@ -24,6 +24,8 @@ export interface VerifyOptions {
 export interface HandshakeReply {
   statusCode: number;
   body: Record<string, unknown>;
+  /** A step the operator must take next, written to the delivery's log line; never contains a secret. */
+  notice?: string;
 }
 
 export interface NormalizeContext {

@@ -6,6 +6,7 @@ import { getSecretValue } from '../../runtime/secrets';
 import { bamboohrDirectory } from './bamboohr';
 import { DirectoryRequestError } from './errors';
 import { finchDirectory } from './finch';
+import { gustoDirectory } from './gusto';
 import { hibobDirectory } from './hibob';
 import { personioDirectory } from './personio';
 import type { DirectoryFactory, DirectoryRecord, ProviderDirectory } from './types';
@@ -19,6 +20,7 @@ const DIRECTORIES: Partial<Record<ProviderKind, DirectoryFactory>> = {
   hibob: hibobDirectory,
   personio: personioDirectory,
   finch: finchDirectory,
+  gusto: gustoDirectory,
 };
 
 /**
