@@ -138,7 +138,7 @@ async function accessToken(connection: DirectoryConnection, personId: string, no
   const credentials = clientCredentials(connection.credential);
   if (!credentials) return connection.credential;
 
-  const cacheKey = `${connection.baseUrl}#${credentials.clientId}`;
+  const cacheKey = tokenCacheKey(connection, credentials.clientId);
   const cached = tokenCache.get(cacheKey);
   if (cached && cached.renewAt > now.getTime()) return cached.value;
 
@@ -170,6 +170,10 @@ async function accessToken(connection: DirectoryConnection, personId: string, no
   return token.access_token;
 }
 
+function tokenCacheKey(connection: DirectoryConnection, clientId: string): string {
+  return `${connection.baseUrl}#${clientId}`;
+}
+
 /** Reads `{"clientId", "clientSecret"}`; any other value is taken as an access token. */
 function clientCredentials(credential: string): { clientId: string; clientSecret: string } | undefined {
   if (!credential.trimStart().startsWith('{')) return undefined;
@@ -196,18 +200,10 @@ function createPersonioDirectory(connection: DirectoryConnection): ProviderDirec
       const headers = { authorization: `Bearer ${await accessToken(connection, personId, now)}` };
       const path = `/v2/persons/${encodeURIComponent(personId)}`;
 
-      const personBody = await requestJson(connection, {
-        provider: 'Personio',
-        personId,
-        method: 'GET',
-        path,
-        headers,
-      });
+      const personBody = await requestWithToken(connection, { personId, path, headers });
       if (personBody === undefined) return { deleted: true };
-      const employmentsBody = await requestJson(connection, {
-        provider: 'Personio',
+      const employmentsBody = await requestWithToken(connection, {
         personId,
-        method: 'GET',
         path: `${path}/employments`,
         headers,
       });
@@ -218,6 +214,29 @@ function createPersonioDirectory(connection: DirectoryConnection): ProviderDirec
       return { person: personioPerson(person, employments, utcDate(now)), employeeId: personId };
     },
   };
+}
+
+/**
+ * Sends a GET with the access token. A 401 for an exchanged token drops it from the cache and is
+ * retryable, because Personio may revoke a token before its stated expiry and the next try gets a new one.
+ */
+async function requestWithToken(
+  connection: DirectoryConnection,
+  request: { personId: string; path: string; headers: Record<string, string> },
+): Promise<unknown> {
+  try {
+    return await requestJson(connection, { provider: 'Personio', method: 'GET', ...request });
+  } catch (error) {
+    const credentials = clientCredentials(connection.credential);
+    if (!(error instanceof DirectoryRequestError) || error.statusCode !== 401 || !credentials) throw error;
+    tokenCache.delete(tokenCacheKey(connection, credentials.clientId));
+    throw new DirectoryRequestError(
+      `Personio API GET for person ${request.personId} refused the cached access token: it is retried with a new one`,
+      true,
+      401,
+      { cause: error },
+    );
+  }
 }
 
 export const personioDirectory: DirectoryFactory = {
