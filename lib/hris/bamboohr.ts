@@ -16,7 +16,7 @@ import { parsePayloadPart } from './validation';
 /**
  * BambooHR webhooks (https://documentation.bamboohr.com/docs/webhooks). Event-based webhooks send
  * `employee.created`, `employee.updated` and `employee.deleted` with only ids and the changed field
- * names; a termination or a rehire is an `employee.updated` of the status fields. Legacy field-based
+ * names. A termination or a rehire is an `employee.updated` of the status fields. Legacy field-based
  * webhooks send `{"employees": [...]}` with the values of the fields the webhook posts. Both kinds become
  * lookups: the apply step reads the employee's current record from the BambooHR API, because a partial
  * field list cannot be applied as a full record.

@@ -35,7 +35,7 @@ const HANDSHAKE_REPLY: HandshakeReply = { statusCode: 200, body: { status: 'ok',
 /**
  * Event types that change the roster. All but `employee.deleted` are lookups: `employee.left` and
  * `employee.inactivated` fire for a leave as well as a termination, and a rehire reuses the same record,
- * so only the fetched status tells what happened.
+ * so only the fetched status shows what happened.
  */
 const NOTICE_KIND_BY_TYPE = new Map<string, PersonNotice['kind']>([
   ['employee.created', 'lookup'],
@@ -67,7 +67,7 @@ export function signHiBobBody(secret: string, body: Buffer | string): string {
 
 /**
  * Bob's creation ping is accepted without a signature, because Bob's documentation does not say whether
- * it is signed. It carries no data, and the handshake step answers it without queuing anything.
+ * it is signed. It carries no data, and the handshake step acknowledges it without queuing anything.
  */
 function verifyHiBobDelivery(delivery: RawDelivery, secrets: readonly string[]): VerifyResult {
   if (isPing(delivery.body)) return { ok: true };

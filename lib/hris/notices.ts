@@ -6,7 +6,7 @@ import { sha256Hex } from './signing';
 import type { NormalizeContext, NormalizeResult } from './types';
 
 /**
- * What a thin webhook says about one person: that the record changed (look it up) or was deleted.
+ * What a thin webhook reports about one person: that the record changed (look it up) or was deleted.
  * BambooHR, HiBob and Personio send nothing more, so the apply step reads the current record from the
  * provider's API.
  */
@@ -40,8 +40,8 @@ export function tenantOf(
 }
 
 /**
- * Turns notices into roster events. A lookup event is an upsert whose person holds only an `active`
- * status until the apply step replaces it by the fetched record; a delete needs no lookup.
+ * Turns notices into roster events. A lookup event is an upsert whose person contains only an `active`
+ * status until the apply step replaces it by the fetched record. A delete needs no lookup.
  */
 export function personNoticesResult(
   provider: ProviderKind,

@@ -22,7 +22,7 @@ import { parsePayloadPart } from './validation';
  * step reads the person and their employment from the Personio API.
  *
  * Personio expects a 2xx within 3 seconds and retries otherwise. The webhook function never calls
- * Personio: it checks the token, queues the ids and answers.
+ * Personio: it checks the token, queues the ids and returns 202.
  */
 
 /** The header Personio's TOKEN auth type sends the token in. */
@@ -54,8 +54,8 @@ const optionalId = employeeIdField.nullish().transform((value) => value ?? undef
 
 /**
  * NOTE: Personio's reference names the envelope but not each payload's keys. Person events are read
- * from `id`, `person_id` or `person.id`, employment events from `person.id` or `person_id` (their `id`
- * is the employment's); check these against a real delivery before relying on them.
+ * from `id`, `person_id` or `person.id`. Employment events are read from `person.id` or `person_id`,
+ * because their `id` is the employment's. Check these against a real delivery before relying on them.
  */
 const payloadSchema = z.object({
   id: optionalId,

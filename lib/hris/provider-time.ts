@@ -1,7 +1,7 @@
 /**
- * Lenient readers for the time formats that HRIS providers put in headers and envelopes, which are
- * not always ISO 8601 with a zone: BambooHR writes `+0000` without a colon, HiBob writes microseconds
- * and no zone, and some senders use Unix seconds.
+ * Lenient readers for the time formats that HRIS providers put in headers and envelopes. These are not
+ * always ISO 8601 with a zone. BambooHR writes `+0000` without a colon, HiBob writes microseconds and no
+ * zone, and some senders use Unix seconds.
  */
 
 const UNIX_SECONDS = /^\d{1,12}$/;

@@ -4,7 +4,7 @@ import type { FakePeople, FakeRequest, FakeResponse, ProviderFake } from './type
 
 /**
  * BambooHR's `GET /{companyDomain}/v1/employees/{id}?fields=...`, with HTTP basic auth and the API key
- * as the user name. A person is put as the employee object; the answer holds only the requested
+ * as the user name. A person is put as the employee object; the response contains only the requested
  * fields, as BambooHR's does.
  */
 function handle(request: FakeRequest, people: FakePeople): FakeResponse {

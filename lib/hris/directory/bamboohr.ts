@@ -17,7 +17,7 @@ import type { DirectoryConnection, DirectoryFactory, DirectoryRecord, ProviderDi
 /**
  * Reads employees from the BambooHR API (https://documentation.bamboohr.com/reference/get-employee):
  * `GET {gateway}/{companyDomain}/v1/employees/{id}?fields=...` with HTTP basic auth, the API key as
- * the user name and any password. The credential secret holds the API key.
+ * the user name and any password. The credential secret contains the API key.
  */
 
 export const BAMBOOHR_API_URL = 'https://api.bamboohr.com/api/gateway.php';
@@ -60,7 +60,7 @@ export type BambooHrEmployee = z.output<typeof employeeSchema>;
 /**
  * Maps a BambooHR employee to a roster person. `status: Inactive` is a leaver (BambooHR has no
  * termination event, only this status); a hire date after `today` is pending. A district's locations
- * are its schools, so `location` fills both school and location; `division` stands in for a blank
+ * are its schools, so `location` fills both school and location; `division` replaces a blank
  * department. `employmentHistoryStatus` (Full-Time, Part-Time, ...) is the employee type, except
  * `Terminated`, which is a status.
  */

@@ -17,7 +17,7 @@ import type { DirectoryConnection, DirectoryFactory, DirectoryRecord, ProviderDi
 /**
  * Reads employees from the Bob People API (https://apidocs.hibob.com/reference/get_people-identifier):
  * `GET /v1/people/{id}?includeHumanReadable=true` with HTTP basic auth as a service user. The credential
- * secret holds `<service user id>:<token>`, or the JSON object `{"serviceUserId": "...", "token": "..."}`.
+ * secret contains `<service user id>:<token>`, or the JSON object `{"serviceUserId": "...", "token": "..."}`.
  * The service user needs read access to the basic, work and lifecycle field categories.
  *
  * NOTE: the field paths (`work.title`, `internal.lifecycleStatus`, ...) follow Bob's people-search

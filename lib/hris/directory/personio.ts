@@ -17,7 +17,7 @@ import type { DirectoryConnection, DirectoryFactory, DirectoryRecord, ProviderDi
 
 /**
  * Reads people from the Personio API v2: `GET /v2/persons/{id}` and `GET /v2/persons/{id}/employments`
- * (https://developer.personio.de/v2.0/reference/get_v2-persons). The credential secret holds either
+ * (https://developer.personio.de/v2.0/reference/get_v2-persons). The credential secret contains either
  * the JSON object `{"clientId": "...", "clientSecret": "..."}`, exchanged at `POST /v2/auth/token` for
  * an access token that is cached until shortly before it expires, or an access token itself, which must
  * then be replaced before it expires.
@@ -73,10 +73,10 @@ export type PersonioEmployment = z.output<typeof employmentSchema>;
 const CURRENT_STATUSES = new Set(['active', 'onboarding', 'leave']);
 
 /**
- * Maps a Personio person and their employments to a roster person. The current employment (active,
- * onboarding or on leave; the latest start date first) supplies the job: `ACTIVE` is active, or pending
- * before its start date, `ONBOARDING` pending, `LEAVE` a leave, and `INACTIVE` a leaver. A person without
- * an employment is not (or no longer) employed, so inactive.
+ * Maps a Personio person and their employments to a roster person. The job comes from the current
+ * employment: the active, onboarding or on-leave one with the latest start date. `ACTIVE` is active, or
+ * pending before its start date, `ONBOARDING` is pending, `LEAVE` a leave, and `INACTIVE` a leaver. A
+ * person without an employment is not (or no longer) employed, so inactive.
  */
 export function personioPerson(
   person: PersonioPerson,

@@ -53,7 +53,7 @@ export const directoryEmail = z
   .transform((value) => (value ? value.toLowerCase() : undefined))
   .pipe(z.email().optional());
 
-/** An object whose fields are all optional; null or absent counts as `{}`. */
+/** Returns a schema for an object whose fields are all optional, reading null or absent as `{}`. */
 export function optionalObject<T extends z.ZodRawShape>(shape: T) {
   return z.preprocess((value) => value ?? {}, z.object(shape));
 }
