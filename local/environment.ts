@@ -46,9 +46,6 @@ export function applyLocalEnvironment(endpoints: LocalEndpoints): void {
     [ENV.reportS3Checksums]: 'false',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_METRICS_DISABLED: 'true',
-    // The SDK warns once per process that releases after January 2027 need Node.js 22; deployed
-    // functions run on Node.js 24, and the local stack is pinned to an SDK release that supports 20.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     [ENV.configFile]: endpoints.configFile,
     [ENV.secretsFile]: endpoints.secretsFile,
     [ENV.rosterQueueUrl]: endpoints.rosterQueueUrl,

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
@@ -9,6 +9,7 @@ import type {
   Context,
   SQSEvent,
 } from 'aws-lambda';
+import { ConfigError } from '../lib/config/errors';
 import { loadConfigFile } from '../lib/config/load';
 import type { Config } from '../lib/config/schema';
 import { ApplyWorker } from './apply-worker';
@@ -92,10 +93,13 @@ const MAX_RECEIVE_COUNT = 5;
  * with its task states bound to the real handlers. Nothing listens beyond 127.0.0.1.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  // The SDK warns once per process that releases after January 2027 need Node.js 22; deployed
+  // functions run on Node.js 24, and the local stack is pinned to an SDK release that supports 20.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const stateDir = resolve(options.stateDir ?? '.local');
   await mkdir(stateDir, { recursive: true });
   const deployedConfig = loadConfigFile(options.configPath);
-  const talentToken = await readTalentToken(options.secretsPath, deployedConfig);
+  const talentToken = await readLocalSecrets(options.secretsPath, deployedConfig);
   const seed = options.seedPath
     ? await readJsonFile<SimulatorSeed>(options.seedPath, 'seed file')
     : undefined;
@@ -166,7 +170,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       queueUrl,
       queueArn,
       handler: handlers.apply,
-      onError: (error) => console.error(`Local apply worker: ${(error as Error).message}`),
+      onError: (error) =>
+        console.error(
+          `Local apply worker: a batch failed (${(error as Error).message}). The roster-apply ERROR lines ` +
+            `above give each reason; failed messages are retried, then moved to the DLQ after ${MAX_RECEIVE_COUNT} receives.`,
+        ),
     });
     worker.start();
     closers.push(() => worker.stop());
@@ -215,6 +223,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         handlers.rosterRelease({ now: now.toISOString() }, lambdaContext('roster-release')),
       async close() {
         for (const closeOne of closers.reverse()) await closeOne().catch(() => undefined);
+        // The ports in it are closed now, so leave nothing that looks like a running stack.
+        await rm(join(stateDir, ENDPOINTS_FILE), { force: true });
       },
     };
   } catch (error) {
@@ -231,15 +241,32 @@ async function readJsonFile<T>(path: string, description: string): Promise<T> {
   }
 }
 
-async function readTalentToken(secretsPath: string, config: Config): Promise<string> {
-  const secrets = await readJsonFile<Record<string, unknown>>(secretsPath, 'secrets file');
-  const token = secrets[config.talent.tokenSecretName];
-  if (typeof token !== 'string' || token.length === 0) {
-    throw new Error(
-      `The secrets file ${secretsPath} has no value for talent.tokenSecretName "${config.talent.tokenSecretName}": add it.`,
+/**
+ * Reads the local secrets file and checks that it holds every secret the config names, so a missing
+ * one fails at start with the list rather than on the first webhook. Returns the Talent token.
+ */
+async function readLocalSecrets(secretsPath: string, config: Config): Promise<string> {
+  let secrets: Record<string, unknown>;
+  try {
+    secrets = await readJsonFile<Record<string, unknown>>(secretsPath, 'secrets file');
+  } catch (error) {
+    throw new ConfigError(
+      `${(error as Error).message}. Pass a JSON object of secret names to values with --secrets.`,
     );
   }
-  return token;
+  const names = [
+    config.talent.tokenSecretName,
+    ...config.roster.sources.flatMap((source) => [source.signingSecretName, source.apiSecretName]),
+  ].filter((name): name is string => typeof name === 'string');
+  const missing = [...new Set(names)].filter(
+    (name) => typeof secrets[name] !== 'string' || secrets[name] === '',
+  );
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `The secrets file ${secretsPath} has no string value for ${missing.map((name) => `"${name}"`).join(', ')}: add ${missing.length === 1 ? 'it' : 'them'}.`,
+    );
+  }
+  return secrets[config.talent.tokenSecretName] as string;
 }
 
 /** Client settings for one local server: its endpoint, the local region and s3rver's fixed key pair. */

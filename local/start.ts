@@ -23,6 +23,8 @@ Options:
   --s3-port N          port of the S3 server (default: a free port)
   --dynamodb-port N    port of the DynamoDB server (default: a free port)
   --sqs-port N         port of the SQS server (default: a free port)
+  --log-level LEVEL    handler log level: DEBUG, INFO, WARN or ERROR (default: WARN with --once,
+                       INFO while serving, so each webhook and its apply result is printed)
   -h, --help           print this help
 `;
 
@@ -32,11 +34,15 @@ interface StartOptions {
   secretsPath: string;
   examples: boolean;
   ports: Partial<LocalPorts>;
+  logLevel: string;
 }
+
+const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'];
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
   if (!options) return 0;
+  process.env.POWERTOOLS_LOG_LEVEL = options.logLevel;
 
   const stack = await startLocalStack({
     configPath: options.configPath,
@@ -101,6 +107,7 @@ function parseOptions(args: string[]): StartOptions | undefined {
       dynamodb: parsePort(values['dynamodb-port'], '--dynamodb-port'),
       sqs: parsePort(values['sqs-port'], '--sqs-port'),
     },
+    logLevel: parseLogLevel(values['log-level'], values.once ?? false),
   };
 }
 
@@ -119,6 +126,7 @@ function parse(args: string[]) {
       's3-port': { type: 'string' },
       'dynamodb-port': { type: 'string' },
       'sqs-port': { type: 'string' },
+      'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -131,6 +139,15 @@ function parsePort(value: string | undefined, flag: string): number | undefined 
     throw new UsageError(`${flag} must be a port number from 1 to 65535, got "${value}".`);
   }
   return port;
+}
+
+function parseLogLevel(value: string | undefined, once: boolean): string {
+  if (value === undefined) return process.env.POWERTOOLS_LOG_LEVEL ?? (once ? 'WARN' : 'INFO');
+  const level = value.toUpperCase();
+  if (!LOG_LEVELS.includes(level)) {
+    throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${value}".`);
+  }
+  return level;
 }
 
 class UsageError extends Error {

@@ -56,6 +56,10 @@ export async function printSummary(
     }
   }
 
-  console.log(ok ? '\nAll steps succeeded.' : '\nSome steps failed; see above.');
+  if (!replay && reports.length === 0) {
+    console.log('\nNothing was replayed or run (--no-examples).');
+  } else {
+    console.log(ok ? '\nAll steps succeeded.' : '\nSome steps failed; see above.');
+  }
   return ok;
 }

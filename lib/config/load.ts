@@ -86,6 +86,12 @@ function explainIssue(issue: z.core.$ZodRawIssue): string | undefined {
       return issue.format === 'url'
         ? 'must be an http or https URL, for example "https://api.torshtalent.com/api/v2"'
         : `must be a valid ${issue.format}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+    case 'too_small':
+      return `must be at least ${String(issue.minimum)}${issue.origin === 'string' ? ' characters long' : issue.origin === 'array' ? ' entries' : ''}`;
+    case 'too_big':
+      return `must be at most ${String(issue.maximum)}${issue.origin === 'string' ? ' characters long' : issue.origin === 'array' ? ' entries' : ''}`;
     default:
       return undefined;
   }

@@ -123,6 +123,18 @@ describe('parseConfig', () => {
   });
 });
 
+describe('parseConfig messages', () => {
+  it('lists the allowed values of an enum', () => {
+    const problems = problemsOf({ ...minimal, roster: { roleRules: [{ when: {}, role: 'Boss' }] } });
+    expect(problems).toContain('roster.roleRules[0].role: must be one of "Teacher", "Coach", "Admin"');
+  });
+
+  it('names the minimum of a number', () => {
+    const problems = problemsOf({ ...minimal, reports: { poll: { backoffFactor: 0.5 } } });
+    expect(problems).toContain('reports.poll.backoffFactor: must be at least 1');
+  });
+});
+
 describe('loadConfigFile', () => {
   it('names the file when it is not JSON', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'config-')), 'broken.json');
