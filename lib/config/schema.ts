@@ -72,6 +72,7 @@ export const PROVIDER_KINDS = [
   'standard-webhooks',
   'finch',
   'gusto',
+  'rippling',
 ] as const;
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 

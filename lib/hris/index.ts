@@ -6,6 +6,7 @@ import { gustoAdapter } from './gusto';
 import { hibobAdapter } from './hibob';
 import { mergeAdapter } from './merge';
 import { personioAdapter } from './personio';
+import { ripplingAdapter } from './rippling';
 import { standardWebhooksAdapter } from './standard-webhooks';
 import type { ProviderAdapter } from './types';
 
@@ -29,6 +30,7 @@ const ADAPTERS: Record<ProviderKind, ProviderAdapter> = {
   'standard-webhooks': standardWebhooksAdapter,
   finch: finchAdapter,
   gusto: gustoAdapter,
+  rippling: ripplingAdapter,
 };
 
 /** Returns the adapter for a configured provider kind. */

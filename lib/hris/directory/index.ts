@@ -9,6 +9,7 @@ import { finchDirectory } from './finch';
 import { gustoDirectory } from './gusto';
 import { hibobDirectory } from './hibob';
 import { personioDirectory } from './personio';
+import { ripplingDirectory } from './rippling';
 import type { DirectoryFactory, DirectoryRecord, ProviderDirectory } from './types';
 
 export * from './errors';
@@ -21,6 +22,7 @@ const DIRECTORIES: Partial<Record<ProviderKind, DirectoryFactory>> = {
   personio: personioDirectory,
   finch: finchDirectory,
   gusto: gustoDirectory,
+  rippling: ripplingDirectory,
 };
 
 /**
