@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { employeeIdField } from './fields';
+import { DEFAULT_TOLERANCE_SECONDS } from './generic';
 import { type PersonNotice, personNoticesResult, tenantOf } from './notices';
 import { parseProviderTime, providerTimeOrFallback } from './provider-time';
 import { hmacSha256, matchesAnySignature } from './signing';
@@ -31,9 +32,6 @@ export const BAMBOOHR_HEADERS = {
   /** hex(HMAC-SHA256(private key, raw body followed by the timestamp header value)). */
   signature: 'x-bamboohr-signature',
 } as const;
-
-/** Seconds a signed timestamp may differ from the receiver's clock when the source sets no tolerance. */
-const DEFAULT_TOLERANCE_SECONDS = 300;
 
 /** Employees accepted in one legacy delivery; BambooHR batches several, and the SQS batch step sends ten at a time. */
 const MAX_LEGACY_EMPLOYEES = 100;
