@@ -199,7 +199,8 @@ function wasSynced(previous: PersonState | undefined): boolean {
 /**
  * Holds a hire whose start date has not begun in `roster.timeZone`, because Talent cannot create a
  * user now and send the invitation later. A person the sync already manages as active or on leave
- * is updated as usual, so a changed start date does not take access away.
+ * is updated as usual, so a changed start date does not take access away, and an event the release
+ * function sent back is due by definition.
  */
 function parkReason(
   event: RosterEvent,
@@ -207,7 +208,7 @@ function parkReason(
   deps: ApplyDependencies,
 ): { reason: 'future-start'; releaseAt: string } | undefined {
   const { startDate } = event.person;
-  if (!startDate) return undefined;
+  if (!startDate || event.releasedAt) return undefined;
   if (previous && (previous.status === 'active' || previous.status === 'leave')) return undefined;
   const releaseAt = startOfDay(startDate, deps.config.roster.timeZone);
   return releaseAt > clock(deps).toISOString() ? { reason: 'future-start', releaseAt } : undefined;

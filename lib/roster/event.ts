@@ -28,6 +28,12 @@ export const rosterEventSchema = z.strictObject({
   occurredAt: z.iso.datetime({ offset: true }),
   /** When this service accepted the delivery (ISO 8601). */
   receivedAt: z.iso.datetime({ offset: true }),
+  /**
+   * Set by the roster-release function when it sends a parked future hire back to the queue (ISO
+   * 8601): the start date has begun, so the apply function creates the user without checking the
+   * date against its own clock again.
+   */
+  releasedAt: z.iso.datetime({ offset: true }).optional(),
   person: z.strictObject({
     /** Work e-mail, lower-cased; absent while the HRIS has none yet. */
     email: z.email().optional(),

@@ -57,7 +57,7 @@ async function releaseOne(parked: ParkedEvent, deps: ReleaseDependencies, now: D
   await deps.sqs.send(
     new SendMessageCommand({
       QueueUrl: deps.queueUrl,
-      MessageBody: JSON.stringify(event),
+      MessageBody: JSON.stringify({ ...event, releasedAt: now.toISOString() }),
       MessageGroupId: messageGroupId(event),
       MessageDeduplicationId: deduplicationId(`${event.eventId}#release`),
     }),
@@ -66,7 +66,8 @@ async function releaseOne(parked: ParkedEvent, deps: ReleaseDependencies, now: D
   const removed = await deps.parked.clearEvent(event.source, event.employeeId, event.eventId);
   await deps.audit.record({
     personKey: personKey(event.source, event.employeeId),
-    at: now.toISOString(),
+    // The wall clock, not `now`: a run as of a later time (a test or a catch-up) still happened now.
+    at: new Date().toISOString(),
     origin: { kind: 'event', source: event.source, eventId: event.eventId },
     action: 'released',
     outcome: 'applied',
