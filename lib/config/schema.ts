@@ -301,6 +301,8 @@ const talent = z.strictObject({
 
 export const configSchema = z
   .strictObject({
+    /** The config's JSON Schema (`./config.schema.json`), for editor completion; not used otherwise. */
+    $schema: z.string().optional(),
     talent,
     roster: roster.default({
       sources: [],
