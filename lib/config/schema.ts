@@ -110,7 +110,13 @@ const source = z
     /** The secret whose value is the credential for the provider's API, used to fetch people. */
     apiSecretName: secretName.optional(),
     /** The provider API's base URL; absent means the provider's public API. */
-    apiBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
+    apiBaseUrl: z
+      .url({ protocol: /^https?$/ })
+      .refine(isHttpsOrLoopback, {
+        message:
+          'must use https, because every lookup carries the API credential (http is allowed only for 127.0.0.1 and localhost)',
+      })
+      .optional(),
     /**
      * Tenant ids (company, connection or account ids, depending on the provider) this source accepts.
      * A delivery for any other tenant is rejected with 403; absent accepts every tenant.
