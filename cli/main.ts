@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../lib/config/errors';
+import { registerConfigCommand } from './commands/config';
 import { registerReconcileCommand } from './commands/reconcile';
 import { CliError } from './errors';
 
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .exitOverride();
 
   registerReconcileCommand(program);
+  registerConfigCommand(program);
   return program;
 }
 
