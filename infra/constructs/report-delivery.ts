@@ -1,10 +1,12 @@
-import { Duration, TimeZone } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
+import { LambdaInvoke as SchedulerLambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -27,9 +29,21 @@ export const REPORT_STATES = {
   choice: 'IsReportReady',
   save: 'SaveReport',
   saved: 'ReportSaved',
+  /** Skips the waits for a live run, which RequestReport returns complete. */
+  requested: 'IsReportRequested',
+  /** Turns the failed state into the alert's subject and text. */
+  describe: 'DescribeFailure',
   notify: 'NotifyFailure',
   failed: 'ReportFailed',
 } as const;
+
+/** Lambda service errors, which a retry after a short pause usually gets past. */
+const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+] as const;
 
 export interface ReportDeliveryProps {
   readonly config: Config;
@@ -39,9 +53,16 @@ export interface ReportDeliveryProps {
 }
 
 /**
- * Report delivery. One EventBridge Scheduler schedule per enabled report schedule starts a Step
- * Functions execution. The execution requests the report, polls it with growing waits, and saves the
- * CSV and its manifest to S3, or notifies the alert topic when the report fails.
+ * Errors that a retry cannot fix: a bad execution input or schedule, or a schedule the config lacks.
+ * The task Retry rules leave them out, so such a run fails at once and alerts.
+ */
+export const NON_RETRYABLE_ERRORS = ['ReportInputError', 'UnknownScheduleError'] as const;
+
+/**
+ * Report delivery. One EventBridge Scheduler schedule per enabled report schedule invokes the
+ * report-start function, which starts a Step Functions execution under a name per schedule and period.
+ * The execution requests the report, polls it with growing waits, and saves the CSV and its manifest to
+ * S3, or describes the failure and notifies the alert topic.
  */
 export class ReportDelivery extends Construct {
   readonly bucket: s3.Bucket;
@@ -49,6 +70,10 @@ export class ReportDelivery extends Construct {
   readonly requestFunction: NodejsFunction;
   readonly pollFunction: NodejsFunction;
   readonly saveFunction: NodejsFunction;
+  readonly startFunction: NodejsFunction;
+  readonly alertFunction: NodejsFunction;
+  /** The customer-managed key of the report bucket with `reports.encryption: KMS`. */
+  readonly encryptionKey: kms.IKey | undefined;
   readonly stateMachine: sfn.StateMachine;
   readonly scheduleDeadLetterQueue: sqs.Queue;
   readonly schedules: scheduler.Schedule[];
@@ -63,7 +88,8 @@ export class ReportDelivery extends Construct {
     );
 
     this.accessLogsBucket = this.createAccessLogsBucket();
-    this.bucket = this.createReportBucket(config.reports);
+    this.encryptionKey = this.createEncryptionKey(config.reports);
+    this.bucket = this.createReportBucket(config.reports, this.encryptionKey);
 
     this.requestFunction = props.functions.create(this, 'RequestFunction', 'report-request', {
       description: 'Asks Talent for the insight report of a schedule',
@@ -83,17 +109,34 @@ export class ReportDelivery extends Construct {
       memorySize: 512,
       environment: { [ENV.reportBucket]: this.bucket.bucketName },
     });
+    this.alertFunction = props.functions.create(this, 'AlertFunction', 'report-alert', {
+      description: 'Describes a failed Talent report run for the alert topic',
+      timeout: Duration.seconds(10),
+      memorySize: 128,
+    });
     for (const fn of [this.requestFunction, this.pollFunction, this.saveFunction]) {
       grantSecretValue(fn, tokenSecret);
     }
-    // GetObject covers the copy onto itself that adds the SHA-256 metadata after the upload, and
-    // DeleteObject removes a partial object when a save fails.
+    // GetObject covers the copy onto itself that adds the SHA-256 metadata after the upload, reading an
+    // earlier attempt's manifest and the latest pointer; DeleteObject removes a partial object when a
+    // save fails.
     this.saveFunction.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:GetObject', 's3:DeleteObject'],
         resources: [this.bucket.arnForObjects(`${config.reports.prefix}/*`)],
       }),
     );
+    // Without ListBucket, S3 answers a read of a missing key with 403 instead of 404, and the save could
+    // not tell "no manifest yet" from "denied". The condition keeps the listing to the report prefix.
+    this.saveFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${config.reports.prefix}/*`] } },
+      }),
+    );
+    // SSE-KMS writes need a data key, and the multipart upload and the copy read encrypted parts back.
+    this.encryptionKey?.grant(this.saveFunction, 'kms:GenerateDataKey', 'kms:Decrypt');
 
     this.stateMachine = this.createStateMachine(props);
 
@@ -101,6 +144,20 @@ export class ReportDelivery extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+    });
+    this.startFunction = props.functions.create(this, 'StartFunction', 'report-start', {
+      description: 'Starts a report execution under a name per schedule and period',
+      timeout: Duration.seconds(30),
+      memorySize: 256,
+      environment: { [ENV.reportStateMachineArn]: this.stateMachine.stateMachineArn },
+    });
+    this.stateMachine.grantStartExecution(this.startFunction);
+    // Scheduler invokes the function asynchronously; Lambda retries a failed start twice, then sends the
+    // event to the schedules' dead-letter queue, whose alarm covers both ways a start can fail.
+    this.startFunction.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(2),
+      onFailure: new SqsDestination(this.scheduleDeadLetterQueue),
     });
     this.schedules = this.createSchedules(config.reports.schedules);
 
@@ -138,7 +195,18 @@ export class ReportDelivery extends Construct {
     return bucket;
   }
 
-  private createReportBucket(reports: Config['reports']): s3.Bucket {
+  /** The key for `encryption: KMS`: the one `kmsKeyArn` names, or a new one with yearly rotation. */
+  private createEncryptionKey(reports: Config['reports']): kms.IKey | undefined {
+    if (reports.encryption !== 'KMS') return undefined;
+    if (reports.kmsKeyArn) return kms.Key.fromKeyArn(this, 'ReportKey', reports.kmsKeyArn);
+    return new kms.Key(this, 'ReportKey', {
+      description: 'Encrypts Talent Sync report objects',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  private createReportBucket(reports: Config['reports'], key: kms.IKey | undefined): s3.Bucket {
     const lifecycleRules: s3.LifecycleRule[] = [
       {
         id: 'abort-incomplete-uploads',
@@ -157,7 +225,9 @@ export class ReportDelivery extends Construct {
     }
 
     return new s3.Bucket(this, 'ReportBucket', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
+      ...(key
+        ? { encryption: s3.BucketEncryption.KMS, encryptionKey: key, bucketKeyEnabled: true }
+        : { encryption: s3.BucketEncryption.S3_MANAGED }),
       enforceSSL: true,
       minimumTLSVersion: 1.2,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -170,20 +240,31 @@ export class ReportDelivery extends Construct {
   }
 
   private createStateMachine(props: ReportDeliveryProps): sfn.StateMachine {
+    const failed = new sfn.Fail(this, REPORT_STATES.failed, { error: 'ReportFailed' });
     const notifyFailure = new tasks.SnsPublish(this, REPORT_STATES.notify, {
       topic: props.alerts.topic,
-      subject: 'Talent Sync report failed',
-      // The whole state as JSON text: schedule, report, requestId, status and failureReason when they
-      // are set, and `error` when a task failed. Naming single paths would fail the state when one is
-      // missing, and SNS takes the message as a string.
-      message: sfn.TaskInput.fromText(sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$'))),
+      subject: sfn.JsonPath.stringAt('$.alert.subject'),
+      message: sfn.TaskInput.fromJsonPathAt('$.alert.message'),
       resultPath: sfn.JsonPath.DISCARD,
     });
-    notifyFailure.next(new sfn.Fail(this, REPORT_STATES.failed, { error: 'ReportFailed' }));
+    notifyFailure.next(failed);
+    // DescribeFailure reads whatever state reached the failure path (a run with failureReason, or any
+    // state with the caught error) and never throws, so the alert always has a subject and a message.
+    const describeFailure = new tasks.LambdaInvoke(this, REPORT_STATES.describe, {
+      lambdaFunction: this.alertFunction,
+      payloadResponseOnly: true,
+      resultPath: '$.alert',
+    });
+    describeFailure.addRetry({
+      errors: [...LAMBDA_SERVICE_ERRORS],
+      interval: Duration.seconds(2),
+      maxAttempts: 4,
+    });
+    describeFailure.next(notifyFailure);
 
-    const request = this.invoke(REPORT_STATES.request, this.requestFunction, notifyFailure);
-    const poll = this.invoke(REPORT_STATES.poll, this.pollFunction, notifyFailure);
-    const save = this.invoke(REPORT_STATES.save, this.saveFunction, notifyFailure);
+    const request = this.invoke(REPORT_STATES.request, this.requestFunction, describeFailure);
+    const poll = this.invoke(REPORT_STATES.poll, this.pollFunction, describeFailure);
+    const save = this.invoke(REPORT_STATES.save, this.saveFunction, describeFailure);
     const wait = new sfn.Wait(this, REPORT_STATES.wait, {
       time: sfn.WaitTime.secondsPath('$.waitSeconds'),
     });
@@ -191,8 +272,13 @@ export class ReportDelivery extends Construct {
     const isReady = new sfn.Choice(this, REPORT_STATES.choice)
       .when(sfn.Condition.stringEquals('$.status', 'complete'), save)
       .when(sfn.Condition.stringEquals('$.status', 'pending'), wait)
-      .otherwise(notifyFailure);
-    const definition = request.next(wait).next(poll).next(isReady);
+      .otherwise(describeFailure);
+    // A live run comes back from RequestReport complete and goes straight to SaveReport.
+    const isRequested = new sfn.Choice(this, REPORT_STATES.requested)
+      .when(sfn.Condition.stringEquals('$.status', 'complete'), save)
+      .otherwise(wait);
+    const definition = request.next(isRequested);
+    wait.next(poll).next(isReady);
     save.next(new sfn.Succeed(this, REPORT_STATES.saved));
 
     const logGroup = new logs.LogGroup(this, 'StateMachineLogs', {
@@ -226,19 +312,17 @@ export class ReportDelivery extends Construct {
       retryOnServiceExceptions: false,
     });
     task.addRetry({
-      errors: [
-        'Lambda.ServiceException',
-        'Lambda.AWSLambdaException',
-        'Lambda.SdkClientException',
-        'Lambda.TooManyRequestsException',
-      ],
+      errors: [...LAMBDA_SERVICE_ERRORS],
       interval: Duration.seconds(2),
       maxAttempts: 6,
       backoffRate: 2,
       jitterStrategy: sfn.JitterType.FULL,
     });
-    // A function error (Talent unreachable after the client's own retries, for example) gets a few
-    // slower attempts before the report counts as failed.
+    // Retriers are tried in order and the first match decides: errors that a retry cannot fix get
+    // none, and reach the failure path at once.
+    task.addRetry({ errors: [...NON_RETRYABLE_ERRORS], maxAttempts: 0 });
+    // Any other function error (Talent unreachable or answering 429 or 5xx after the client's own
+    // retries, for example) gets a few slower attempts before the report counts as failed.
     task.addRetry({
       errors: ['States.TaskFailed'],
       interval: Duration.seconds(10),
@@ -258,8 +342,14 @@ export class ReportDelivery extends Construct {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': this.stateMachine.env.account } },
       }),
-      description: 'Lets EventBridge Scheduler start Talent Sync report executions',
+      description: 'Lets EventBridge Scheduler invoke the Talent Sync report-start function',
     });
+    acknowledge(
+      role,
+      arnWildcardFinding(this.startFunction, ':*'),
+      'The ":*" suffix covers the versions and aliases of the report-start function only, as the ' +
+        'Scheduler Lambda target grants it.',
+    );
 
     return enabled.map(
       (schedule) =>
@@ -267,7 +357,7 @@ export class ReportDelivery extends Construct {
           description: `Talent Sync report ${schedule.name} (${schedule.report})`,
           schedule: scheduler.ScheduleExpression.expression(schedule.cron, TimeZone.of(schedule.timeZone)),
           timeWindow: scheduler.TimeWindow.off(),
-          target: new StepFunctionsStartExecution(this.stateMachine, {
+          target: new SchedulerLambdaInvoke(this.startFunction, {
             role,
             input: scheduler.ScheduleTargetInput.fromObject({
               schedule: schedule.name,
@@ -301,7 +391,7 @@ export class ReportDelivery extends Construct {
       'X-Ray tracing (xray:PutTraceSegments and others) and log delivery (logs:CreateLogDelivery and ' +
         'others) support no resource-level permissions, so AWS requires Resource "*" for them.',
     );
-    for (const fn of [this.requestFunction, this.pollFunction, this.saveFunction]) {
+    for (const fn of [this.requestFunction, this.pollFunction, this.saveFunction, this.alertFunction]) {
       acknowledge(
         this.stateMachine,
         arnWildcardFinding(fn, ':*'),

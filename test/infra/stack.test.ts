@@ -211,7 +211,9 @@ describe('ReportDelivery state machine', () => {
     const names = Object.keys(definition().States).sort();
     expect(names).toEqual(
       [
+        'DescribeFailure',
         'IsReportReady',
+        'IsReportRequested',
         'NotifyFailure',
         'PollReport',
         'ReportFailed',
@@ -226,10 +228,12 @@ describe('ReportDelivery state machine', () => {
   it('runs request, wait, poll and choice in order', () => {
     const { StartAt, States } = definition();
     expect(StartAt).toBe('RequestReport');
-    expect(States.RequestReport?.Next).toBe('WaitForReport');
+    expect(States.RequestReport?.Next).toBe('IsReportRequested');
+    expect(States.IsReportRequested?.Default).toBe('WaitForReport');
     expect(States.WaitForReport?.Next).toBe('PollReport');
     expect(States.PollReport?.Next).toBe('IsReportReady');
     expect(States.SaveReport?.Next).toBe('ReportSaved');
+    expect(States.DescribeFailure?.Next).toBe('NotifyFailure');
     expect(States.NotifyFailure?.Next).toBe('ReportFailed');
     expect(States.ReportSaved?.Type).toBe('Succeed');
     expect(States.ReportFailed?.Type).toBe('Fail');
@@ -247,7 +251,13 @@ describe('ReportDelivery state machine', () => {
       { Variable: '$.status', StringEquals: 'complete', Next: 'SaveReport' },
       { Variable: '$.status', StringEquals: 'pending', Next: 'WaitForReport' },
     ]);
-    expect(choice?.Default).toBe('NotifyFailure');
+    expect(choice?.Default).toBe('DescribeFailure');
+  });
+
+  it('sends a live run that RequestReport returns complete straight to SaveReport', () => {
+    expect(definition().States.IsReportRequested?.Choices).toEqual([
+      { Variable: '$.status', StringEquals: 'complete', Next: 'SaveReport' },
+    ]);
   });
 
   it('invokes functions with retries and a catch', () => {
@@ -270,16 +280,17 @@ describe('ReportDelivery state machine', () => {
         ]),
       );
       expect(state?.Catch, name).toEqual([
-        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'NotifyFailure' },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'DescribeFailure' },
       ]);
     }
   });
 
-  it('publishes the whole state to the alert topic on failure', () => {
+  it('publishes the described failure to the alert topic', () => {
     const notify = definition().States.NotifyFailure;
     expect(notify?.Resource).toBe('arn:AWS::Partition:states:::sns:publish');
     expect(notify?.Parameters?.TopicArn).toBe(ids().topic);
-    expect(notify?.Parameters?.['Message.$']).toBe('States.JsonToString($)');
+    expect(notify?.Parameters?.['Message.$']).toBe('$.alert.message');
+    expect(notify?.Parameters?.['Subject.$']).toBe('$.alert.subject');
   });
 
   it('runs standard JSONPath with tracing and error logs', () => {
@@ -293,7 +304,7 @@ describe('ReportDelivery state machine', () => {
 
 describe('ReportDelivery schedules', () => {
   it('creates one schedule per enabled report', () => {
-    const schedules = Object.values(synthesized.template.findResources('AWS::Scheduler::Schedule'));
+    const schedules = Object.values(reportSchedules(synthesized.template));
     const expected = exampleConfig().reports.schedules.filter((schedule) => schedule.enabled);
     expect(schedules).toHaveLength(expected.length);
 
@@ -308,10 +319,10 @@ describe('ReportDelivery schedules', () => {
   });
 
   it('starts executions with schedule and time', () => {
-    const schedules = Object.values(synthesized.template.findResources('AWS::Scheduler::Schedule'));
+    const schedules = Object.values(reportSchedules(synthesized.template));
     for (const schedule of schedules) {
       const target = schedule.Properties.Target;
-      expect(describeResource(target.Arn)).toBe(ids().stateMachine);
+      expect(describeResource(target.Arn)).toBe(logicalId(synthesized.stack.reportDelivery.startFunction));
       expect(JSON.parse(target.Input).scheduledTime).toBe('<aws.scheduler.scheduled-time>');
       expect(describeResource(target.DeadLetterConfig.Arn)).toBe(ids().scheduleDeadLetterQueue);
       expect(target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
@@ -323,7 +334,7 @@ describe('ReportDelivery schedules', () => {
     const reports = input.reports as { schedules: Array<Record<string, unknown>> };
     for (const schedule of reports.schedules) schedule.enabled = false;
     const { template } = synthesize(parseConfig(input));
-    expect(template.findResources('AWS::Scheduler::Schedule')).toEqual({});
+    expect(reportSchedules(template)).toEqual({});
   });
 
   it('encrypts the schedule dead-letter queue', () => {
@@ -339,6 +350,7 @@ describe('Alerts', () => {
     const metrics = alarms.map((alarm) => `${alarm.Properties.Namespace}/${alarm.Properties.MetricName}`);
     expect(metrics.sort()).toEqual(
       [
+        'AWS/Lambda/Errors',
         'AWS/SQS/ApproximateNumberOfMessagesVisible',
         'AWS/SQS/ApproximateNumberOfMessagesVisible',
         'AWS/States/ExecutionsFailed',
@@ -403,7 +415,7 @@ describe('Alerts', () => {
 describe('functions', () => {
   it('run Node.js 24 on ARM64 with tracing', () => {
     const functions = Object.entries(synthesized.template.findResources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(5);
+    expect(functions).toHaveLength(8);
     for (const [id, fn] of functions) {
       const props = fn.Properties;
       expect(props.Runtime, id).toBe('nodejs24.x');
@@ -445,7 +457,9 @@ describe('IAM', () => {
       ],
       ['report-request', reportDelivery.requestFunction, [token]],
       ['report-poll', reportDelivery.pollFunction, [token]],
-      ['report-save', reportDelivery.saveFunction, [`${ids().bucket}/reports/*`, token]],
+      ['report-save', reportDelivery.saveFunction, [ids().bucket, `${ids().bucket}/reports/*`, token]],
+      ['report-start', reportDelivery.startFunction, [ids().stateMachine, ids().scheduleDeadLetterQueue]],
+      ['report-alert', reportDelivery.alertFunction, []],
     ];
 
     for (const [name, fn, resources] of expected) {
@@ -510,26 +524,31 @@ describe('IAM', () => {
   it('gives the save function object access under the prefix only', () => {
     const { template, stack } = synthesized;
     const actions = actionsOn(template, roleId(stack.reportDelivery.saveFunction), (target) =>
-      target.startsWith(ids().bucket),
+      target.startsWith(`${ids().bucket}/`),
     );
     expect(actions).toEqual(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject']);
   });
 
-  it('lets the scheduler role start only the report state machine', () => {
+  it('lets the scheduler role invoke only the report-start function', () => {
     const { template } = synthesized;
-    const roles = Object.entries(template.findResources('AWS::IAM::Role')).filter(([, role]) =>
-      JSON.stringify(role.Properties.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'),
+    // The roster release schedule has a scheduler role of its own, tested in roster-release.test.ts.
+    const roles = Object.entries(template.findResources('AWS::IAM::Role')).filter(
+      ([id, role]) =>
+        !id.startsWith('RosterRelease') &&
+        JSON.stringify(role.Properties.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com'),
     );
     expect(roles).toHaveLength(1);
     const statements = roleStatements(template, roles[0]?.[0] ?? '');
-    const starts = statements.filter((statement) =>
-      asList(statement.Action).includes('states:StartExecution'),
+    const invokes = statements.filter((statement) =>
+      asList(statement.Action).includes('lambda:InvokeFunction'),
     );
-    expect(starts.flatMap((statement) => asList(statement.Resource).map(describeResource))).toEqual([
-      ids().stateMachine,
+    const startFunction = logicalId(synthesized.stack.reportDelivery.startFunction);
+    expect(invokes.flatMap((statement) => asList(statement.Resource).map(describeResource)).sort()).toEqual([
+      startFunction,
+      `${startFunction}:*`,
     ]);
     const actions = statements.flatMap((statement) => asList(statement.Action)).sort();
-    expect(actions).toEqual(['sqs:SendMessage', 'states:StartExecution']);
+    expect(actions).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
   });
 
   it('limits state machine wildcards to X-Ray and logs', () => {
@@ -603,6 +622,12 @@ function allFunctions(): IFunction[] {
 }
 
 /** Returns the sorted actions that the role's statements allow on resources that match. */
+/** The report schedules; the roster release schedule is tested in roster-release.test.ts. */
+function reportSchedules(template: SynthesizedStack['template']) {
+  const schedules = template.findResources('AWS::Scheduler::Schedule');
+  return Object.fromEntries(Object.entries(schedules).filter(([id]) => !id.startsWith('RosterRelease')));
+}
+
 function actionsOn(
   template: SynthesizedStack['template'],
   role: string,
