@@ -1,7 +1,14 @@
-/** A fault the simulator can inject in place of a normal response. */
-export type FaultKind = '429' | '500' | '502' | '503' | 'slow' | 'drop';
+/**
+ * A fault the simulator can inject in place of a normal response. `stall` affects only report requests:
+ * the request succeeds, but the report stays `pending` for ever, as a report that Talent never finishes.
+ * On any other operation a drawn `stall` changes nothing.
+ */
+export type FaultKind = '429' | '500' | '502' | '503' | 'slow' | 'drop' | 'stall';
 
-export const FAULT_KINDS: readonly FaultKind[] = ['429', '500', '502', '503', 'slow', 'drop'];
+export const FAULT_KINDS: readonly FaultKind[] = ['429', '500', '502', '503', 'slow', 'drop', 'stall'];
+
+/** The kinds random draws use when `kinds` is absent: the transient ones, which a retry gets past. */
+export const DEFAULT_FAULT_KINDS: readonly FaultKind[] = ['429', '500', '502', '503', 'slow', 'drop'];
 
 /** The operation name that targets CSV downloads, which are not API operations. */
 export const DOWNLOAD_OPERATION = 'downloadCsv';
@@ -9,7 +16,7 @@ export const DOWNLOAD_OPERATION = 'downloadCsv';
 export interface FaultOptions {
   /** Share of requests that fail, from 0 to 1. Default 0. */
   rate?: number;
-  /** Faults to draw from, evenly. Default all kinds. */
+  /** Faults to draw from, evenly. Default DEFAULT_FAULT_KINDS, every kind except `stall`. */
   kinds?: FaultKind[];
   /** Retry-After seconds sent with 429 responses. Default 1. */
   retryAfterSeconds?: number;
@@ -86,7 +93,7 @@ export class FaultInjector {
       return this.fault(queued.kind);
     }
 
-    const { rate = 0, kinds = FAULT_KINDS, operations } = this.options;
+    const { rate = 0, kinds = DEFAULT_FAULT_KINDS, operations } = this.options;
     if (rate <= 0 || kinds.length === 0) return undefined;
     const targeted = operations ? operations.includes(operationId) : !isDownload;
     if (!targeted) return undefined;

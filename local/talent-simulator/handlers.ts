@@ -42,7 +42,7 @@ export interface HandlerSettings {
   reportPendingMs: number;
   downloadUrlTtlMs: number;
   reportRows: () => number;
-  reportOutcome: (request: Record<string, unknown>) => 'complete' | 'failed';
+  reportOutcome: (request: Record<string, unknown>) => 'complete' | 'failed' | 'stalled';
 }
 
 type Handler = (context: HandlerContext) => HandlerResult;
@@ -424,7 +424,7 @@ export function createHandlers(state: SimulatorState, settings: HandlerSettings)
       const echo =
         report.request.filterOptions === undefined ? {} : { filterOptions: report.request.filterOptions };
 
-      if (settings.now() < report.createdAt + settings.reportPendingMs) {
+      if (report.outcome === 'stalled' || settings.now() < report.createdAt + settings.reportPendingMs) {
         return ok({ reportId, status: 'pending', ...echo }, 202);
       }
       if (report.outcome === 'failed') {

@@ -38,8 +38,11 @@ export interface SimulatorOptions {
   tokens?: { user?: string[]; system?: string[]; network?: string[] };
   /** Milliseconds a report stays pending. Default 1000. */
   reportPendingMs?: number;
-  /** Decides, when a report is requested, whether it completes or fails. Default: complete. */
-  reportOutcome?: (request: Record<string, unknown>) => 'complete' | 'failed';
+  /**
+   * Decides, when a report is requested, whether it completes, fails, or stays pending for ever
+   * (`stalled`). Default: complete.
+   */
+  reportOutcome?: (request: Record<string, unknown>) => 'complete' | 'failed' | 'stalled';
   /** Milliseconds a CSV download address stays valid. Default 5 minutes. */
   downloadUrlTtlMs?: number;
   /** Rows in generated reports and Report Builder data. Default 25. */
@@ -252,6 +255,7 @@ export async function startTalentSimulator(options: SimulatorOptions = {}): Prom
       const result = handlers[operation.operationId]?.({ ...context, token, origin: originOf(server) });
       if (!result)
         throw new SimulatorHttpError(501, `${operation.operationId} is not implemented in the simulator`);
+      if (fault?.kind === 'stall') stallReport(result.body);
       respond(operation, response, result.status, result.body);
     } catch (error) {
       if (!(error instanceof SimulatorHttpError)) throw error;
@@ -270,6 +274,9 @@ export async function startTalentSimulator(options: SimulatorOptions = {}): Prom
       case 'drop':
         request.socket.destroy();
         return true;
+      case 'stall':
+        // The report request itself succeeds; stallReport marks the report it created afterwards.
+        return false;
       case 'slow':
         // The request still takes effect after the wait, as on a slow server: a client that timed out
         // and retries a create may then meet a 409.
@@ -287,6 +294,13 @@ export async function startTalentSimulator(options: SimulatorOptions = {}): Prom
         );
         return true;
     }
+  }
+
+  /** Leaves the report that a successful requestReport created pending for ever. */
+  function stallReport(body: unknown): void {
+    const reportId = (body as { insightsReportRequestId?: unknown } | undefined)?.insightsReportRequestId;
+    const report = typeof reportId === 'string' ? state.reports.get(reportId) : undefined;
+    if (report) report.outcome = 'stalled';
   }
 
   function authenticate(request: IncomingMessage, operationId: string): TokenKind {

@@ -75,7 +75,8 @@ export interface ReportRecord {
   reportId: string;
   request: Record<string, unknown>;
   createdAt: number;
-  outcome: 'complete' | 'failed';
+  /** `stalled` stays pending for ever: the `stall` fault, or a test's `reportOutcome`. */
+  outcome: 'complete' | 'failed' | 'stalled';
   rows: number;
 }
 
