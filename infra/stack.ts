@@ -5,6 +5,7 @@ import type { Config } from '../lib/config/schema';
 import { Alerts } from './constructs/alerts';
 import { FunctionFactory } from './constructs/function-factory';
 import { ReportDelivery } from './constructs/report-delivery';
+import { RosterRelease } from './constructs/roster-release';
 import { ROSTER_MAX_RECEIVE_COUNT, RosterSync } from './constructs/roster-sync';
 
 export interface TalentSyncStackProps extends StackProps {
@@ -20,6 +21,7 @@ export interface TalentSyncStackProps extends StackProps {
 export class TalentSyncStack extends Stack {
   readonly alerts: Alerts;
   readonly rosterSync: RosterSync;
+  readonly rosterRelease: RosterRelease;
   readonly reportDelivery: ReportDelivery;
 
   constructor(scope: Construct, id: string, props: TalentSyncStackProps) {
@@ -37,6 +39,11 @@ export class TalentSyncStack extends Stack {
       functions,
       alerts: this.alerts,
       logRetention,
+    });
+    this.rosterRelease = new RosterRelease(this, 'RosterRelease', {
+      functions,
+      rosterSync: this.rosterSync,
+      alerts: this.alerts,
     });
     this.reportDelivery = new ReportDelivery(this, 'ReportDelivery', {
       config: props.config,
@@ -65,6 +72,10 @@ export class TalentSyncStack extends Stack {
       StateTableName: {
         value: this.rosterSync.stateTable.tableName,
         description: 'DynamoDB table with the last applied change per person',
+      },
+      AuditTableName: {
+        value: this.rosterSync.auditTable.tableName,
+        description: 'DynamoDB table with the roster audit trail, per person',
       },
       ReportBucketName: {
         value: this.reportDelivery.bucket.bucketName,

@@ -23,6 +23,7 @@ export const FUNCTION_NAMES = [
   'report-save',
   'report-start',
   'report-alert',
+  'roster-release',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
