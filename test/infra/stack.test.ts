@@ -211,7 +211,9 @@ describe('ReportDelivery state machine', () => {
     const names = Object.keys(definition().States).sort();
     expect(names).toEqual(
       [
+        'DescribeFailure',
         'IsReportReady',
+        'IsReportRequested',
         'NotifyFailure',
         'PollReport',
         'ReportFailed',
@@ -226,10 +228,12 @@ describe('ReportDelivery state machine', () => {
   it('runs request, wait, poll and choice in order', () => {
     const { StartAt, States } = definition();
     expect(StartAt).toBe('RequestReport');
-    expect(States.RequestReport?.Next).toBe('WaitForReport');
+    expect(States.RequestReport?.Next).toBe('IsReportRequested');
+    expect(States.IsReportRequested?.Default).toBe('WaitForReport');
     expect(States.WaitForReport?.Next).toBe('PollReport');
     expect(States.PollReport?.Next).toBe('IsReportReady');
     expect(States.SaveReport?.Next).toBe('ReportSaved');
+    expect(States.DescribeFailure?.Next).toBe('NotifyFailure');
     expect(States.NotifyFailure?.Next).toBe('ReportFailed');
     expect(States.ReportSaved?.Type).toBe('Succeed');
     expect(States.ReportFailed?.Type).toBe('Fail');
@@ -247,7 +251,13 @@ describe('ReportDelivery state machine', () => {
       { Variable: '$.status', StringEquals: 'complete', Next: 'SaveReport' },
       { Variable: '$.status', StringEquals: 'pending', Next: 'WaitForReport' },
     ]);
-    expect(choice?.Default).toBe('NotifyFailure');
+    expect(choice?.Default).toBe('DescribeFailure');
+  });
+
+  it('sends a live run that RequestReport returns complete straight to SaveReport', () => {
+    expect(definition().States.IsReportRequested?.Choices).toEqual([
+      { Variable: '$.status', StringEquals: 'complete', Next: 'SaveReport' },
+    ]);
   });
 
   it('invokes functions with retries and a catch', () => {
@@ -270,16 +280,17 @@ describe('ReportDelivery state machine', () => {
         ]),
       );
       expect(state?.Catch, name).toEqual([
-        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'NotifyFailure' },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'DescribeFailure' },
       ]);
     }
   });
 
-  it('publishes the whole state to the alert topic on failure', () => {
+  it('publishes the described failure to the alert topic', () => {
     const notify = definition().States.NotifyFailure;
     expect(notify?.Resource).toBe('arn:AWS::Partition:states:::sns:publish');
     expect(notify?.Parameters?.TopicArn).toBe(ids().topic);
-    expect(notify?.Parameters?.['Message.$']).toBe('States.JsonToString($)');
+    expect(notify?.Parameters?.['Message.$']).toBe('$.alert.message');
+    expect(notify?.Parameters?.['Subject.$']).toBe('$.alert.subject');
   });
 
   it('runs standard JSONPath with tracing and error logs', () => {
@@ -311,7 +322,7 @@ describe('ReportDelivery schedules', () => {
     const schedules = Object.values(reportSchedules(synthesized.template));
     for (const schedule of schedules) {
       const target = schedule.Properties.Target;
-      expect(describeResource(target.Arn)).toBe(ids().stateMachine);
+      expect(describeResource(target.Arn)).toBe(logicalId(synthesized.stack.reportDelivery.startFunction));
       expect(JSON.parse(target.Input).scheduledTime).toBe('<aws.scheduler.scheduled-time>');
       expect(describeResource(target.DeadLetterConfig.Arn)).toBe(ids().scheduleDeadLetterQueue);
       expect(target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
@@ -404,7 +415,7 @@ describe('Alerts', () => {
 describe('functions', () => {
   it('run Node.js 24 on ARM64 with tracing', () => {
     const functions = Object.entries(synthesized.template.findResources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(6);
+    expect(functions).toHaveLength(8);
     for (const [id, fn] of functions) {
       const props = fn.Properties;
       expect(props.Runtime, id).toBe('nodejs24.x');
@@ -446,7 +457,9 @@ describe('IAM', () => {
       ],
       ['report-request', reportDelivery.requestFunction, [token]],
       ['report-poll', reportDelivery.pollFunction, [token]],
-      ['report-save', reportDelivery.saveFunction, [`${ids().bucket}/reports/*`, token]],
+      ['report-save', reportDelivery.saveFunction, [ids().bucket, `${ids().bucket}/reports/*`, token]],
+      ['report-start', reportDelivery.startFunction, [ids().stateMachine, ids().scheduleDeadLetterQueue]],
+      ['report-alert', reportDelivery.alertFunction, []],
     ];
 
     for (const [name, fn, resources] of expected) {
@@ -511,12 +524,12 @@ describe('IAM', () => {
   it('gives the save function object access under the prefix only', () => {
     const { template, stack } = synthesized;
     const actions = actionsOn(template, roleId(stack.reportDelivery.saveFunction), (target) =>
-      target.startsWith(ids().bucket),
+      target.startsWith(`${ids().bucket}/`),
     );
     expect(actions).toEqual(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject']);
   });
 
-  it('lets the scheduler role start only the report state machine', () => {
+  it('lets the scheduler role invoke only the report-start function', () => {
     const { template } = synthesized;
     // The roster release schedule has a scheduler role of its own, tested in roster-release.test.ts.
     const roles = Object.entries(template.findResources('AWS::IAM::Role')).filter(
@@ -526,14 +539,16 @@ describe('IAM', () => {
     );
     expect(roles).toHaveLength(1);
     const statements = roleStatements(template, roles[0]?.[0] ?? '');
-    const starts = statements.filter((statement) =>
-      asList(statement.Action).includes('states:StartExecution'),
+    const invokes = statements.filter((statement) =>
+      asList(statement.Action).includes('lambda:InvokeFunction'),
     );
-    expect(starts.flatMap((statement) => asList(statement.Resource).map(describeResource))).toEqual([
-      ids().stateMachine,
+    const startFunction = logicalId(synthesized.stack.reportDelivery.startFunction);
+    expect(invokes.flatMap((statement) => asList(statement.Resource).map(describeResource)).sort()).toEqual([
+      startFunction,
+      `${startFunction}:*`,
     ]);
     const actions = statements.flatMap((statement) => asList(statement.Action)).sort();
-    expect(actions).toEqual(['sqs:SendMessage', 'states:StartExecution']);
+    expect(actions).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
   });
 
   it('limits state machine wildcards to X-Ray and logs', () => {
