@@ -58,6 +58,7 @@ const LEAVE_LIFECYCLE = new Set(['leave', 'on leave', 'temporary leave', 'garden
  */
 export function hiBobPerson(employee: HiBobEmployee, today: string): RosterPerson {
   const work = { ...employee.work, ...definedValues(employee.humanReadable.work) };
+  const status = hiBobStatus(employee, today);
   return compactPerson({
     email: employee.email,
     firstName: employee.firstName,
@@ -67,9 +68,10 @@ export function hiBobPerson(employee: HiBobEmployee, today: string): RosterPerso
     department: work.department,
     school: work.site,
     location: work.site,
-    status: hiBobStatus(employee, today),
+    status,
     startDate: employee.work.startDate,
-    terminationDate: employee.internal.terminationDate,
+    // A rehired record keeps the old termination date until Bob clears it.
+    terminationDate: status === 'inactive' ? employee.internal.terminationDate : undefined,
   });
 }
 

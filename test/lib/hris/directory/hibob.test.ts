@@ -73,6 +73,12 @@ describe('hiBobPerson', () => {
     expect(hiBobPerson(withInternal({ lifecycleStatus: 'hired' }), TODAY).status).toBe('pending');
   });
 
+  it('drops an old termination date after a rehire', () => {
+    expect(
+      hiBobPerson(withInternal({ terminationDate: '2025-06-30' }), TODAY).terminationDate,
+    ).toBeUndefined();
+  });
+
   it('maps a rehire with a future start date to pending', () => {
     const employee = { ...EMPLOYED, work: { ...EMPLOYED.work, startDate: '2026-03-01' } };
     expect(hiBobPerson(employee, TODAY).status).toBe('pending');
