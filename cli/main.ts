@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../lib/config/errors';
 import { registerConfigCommand } from './commands/config';
+import { registerDoctorCommand } from './commands/doctor';
 import { registerReconcileCommand } from './commands/reconcile';
 import { CliError } from './errors';
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
 
   registerReconcileCommand(program);
   registerConfigCommand(program);
+  registerDoctorCommand(program);
   return program;
 }
 
