@@ -3,6 +3,7 @@ import { ConfigError } from '../lib/config/errors';
 import { registerConfigCommand } from './commands/config';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerReconcileCommand } from './commands/reconcile';
+import { registerReplayCommand } from './commands/replay';
 import { CliError } from './errors';
 
 /**
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerReconcileCommand(program);
   registerConfigCommand(program);
   registerDoctorCommand(program);
+  registerReplayCommand(program);
   return program;
 }
 
