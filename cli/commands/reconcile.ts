@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { loadConfigFile } from '../../lib/config/load';
 import type { Config } from '../../lib/config/schema';
+import { createAuditStore } from '../../lib/roster/audit';
 import { createReconcileTalentClient } from '../../lib/roster/reconcile/client';
 import { RosterFileError } from '../../lib/roster/reconcile/errors';
 import { brakeMessage, formatPlanText, planCounts } from '../../lib/roster/reconcile/format';
@@ -25,6 +26,7 @@ export interface ReconcileCommandOptions {
   local?: boolean;
   localDir: string;
   stateTable?: string;
+  auditTable?: string;
 }
 
 /** Registers `talent-sync reconcile`: plan (and with --apply, apply) a full roster against Talent. */
@@ -53,6 +55,10 @@ export function registerReconcileCommand(program: Command): void {
       '--state-table <name>',
       'state table whose addresses count as managed (default: STATE_TABLE_NAME)',
     )
+    .option(
+      '--audit-table <name>',
+      'audit table that records each applied change (default: AUDIT_TABLE_NAME)',
+    )
     .action(async (options: ReconcileCommandOptions) => {
       await reconcileCommand(options);
     });
@@ -65,6 +71,7 @@ export async function reconcileCommand(options: ReconcileCommandOptions): Promis
 
   const { talent, requests } = createReconcileTalentClient(config, token);
   const knownEmails = stateTable ? await readKnownEmails(stateTable) : new Set<string>();
+  const auditTable = options.auditTable ?? process.env[ENV.auditTableName];
   const outcome = await runReconcile({
     snapshot,
     config,
@@ -72,6 +79,11 @@ export async function reconcileCommand(options: ReconcileCommandOptions): Promis
     knownEmails,
     apply: options.apply === true,
     force: options.force === true,
+    ...(auditTable
+      ? {
+          audit: createAuditStore({ tableName: auditTable, retentionDays: config.roster.auditRetentionDays }),
+        }
+      : {}),
     onProgress: progressPrinter(),
   });
 

@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { S3Event } from 'aws-lambda';
 import { runtimeConfig } from '../../lib/config/load';
+import { createAuditStore } from '../../lib/roster/audit';
 import { type ReconcileObjectResult, reconcileObject } from '../../lib/roster/reconcile/object';
 import { decodeEventKey } from '../../lib/roster/reconcile/s3';
 import { ENV } from '../../lib/runtime/environment';
@@ -15,6 +16,10 @@ const s3 = new S3Client({});
 async function reconcileUploads(event: S3Event): Promise<ReconcileObjectResult[]> {
   const config = runtimeConfig();
   const stateTable = process.env[ENV.stateTableName];
+  const auditTable = process.env[ENV.auditTableName];
+  const audit = auditTable
+    ? createAuditStore({ tableName: auditTable, retentionDays: config.roster.auditRetentionDays })
+    : undefined;
 
   const results: ReconcileObjectResult[] = [];
   for (const record of event.Records) {
@@ -28,6 +33,7 @@ async function reconcileUploads(event: S3Event): Promise<ReconcileObjectResult[]
         config,
         logger,
         ...(stateTable ? { stateTable } : {}),
+        ...(audit ? { audit } : {}),
       }),
     );
   }

@@ -6,8 +6,9 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main';
 import { type GeneratedPerson, generateOneRoster } from '../../examples/rosters/oneroster';
+import { createAuditStore } from '../../lib/roster/audit';
 import type { PlanDocument } from '../../lib/roster/reconcile/s3';
-import type { LocalEndpoints } from '../../local/environment';
+import { personKey } from '../../lib/roster/state';
 import { type LocalServer, startDynamoDbServer } from '../../local/servers';
 import {
   DEFAULT_TOKENS,
@@ -21,6 +22,7 @@ import type { SeedUser } from '../../local/talent-simulator/state';
 
 const DOMAIN = 'district.example.org';
 const STATE_TABLE = 'reconcile-state';
+const AUDIT_TABLE = 'reconcile-audit';
 const TOKEN_SECRET = 'talent-sync/talent-token';
 
 const roster = generateOneRoster({ people: 2000, seed: 7, version: '1.2', domain: DOMAIN });
@@ -84,6 +86,20 @@ beforeAll(async () => {
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
+  await base.send(
+    new CreateTableCommand({
+      TableName: AUDIT_TABLE,
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
   // A person a webhook synced earlier, outside the owned domain: the state table makes it managed.
   await DynamoDBDocumentClient.from(base).send(
     new PutCommand({
@@ -112,7 +128,7 @@ beforeAll(async () => {
   );
   const secretsFile = join(dir, 'secrets.json');
   writeFileSync(secretsFile, JSON.stringify({ [TOKEN_SECRET]: DEFAULT_TOKENS.system }));
-  const endpoints: LocalEndpoints = {
+  const endpoints = {
     webhookBaseUrl: 'http://127.0.0.1:9/webhooks',
     talentApiUrl: simulator.url,
     talentToken: DEFAULT_TOKENS.system,
@@ -123,6 +139,7 @@ beforeAll(async () => {
     rosterQueueUrl: 'http://127.0.0.1:9/queue',
     rosterDeadLetterQueueUrl: 'http://127.0.0.1:9/dlq',
     stateTable: STATE_TABLE,
+    auditTable: AUDIT_TABLE,
     configFile,
     secretsFile,
   };
@@ -251,6 +268,26 @@ describe('reconcile of a 2,000-person OneRoster export', () => {
   it('leaves Admins and unmanaged users alone', () => {
     const untouched = simulator.users().filter((user) => /^(admin|vendor)\./.test(user.email));
     expect(untouched.map((user) => user.status)).toEqual(Array(8).fill('Active'));
+  });
+
+  it('records applied changes in the audit trail with run and row', async () => {
+    const person = existing[0] as GeneratedPerson;
+    const entries = await createAuditStore({ tableName: AUDIT_TABLE }).listForPerson(
+      personKey('roster', person.identifier),
+    );
+    expect(entries).toEqual([
+      expect.objectContaining({
+        action: 'updated',
+        outcome: 'applied',
+        origin: {
+          kind: 'reconcile',
+          runId: applied.plan.runId,
+          file: 'oneroster',
+          row: roster.people.indexOf(person) + 1,
+        },
+        after: { email: person.email, name: fullName(person) },
+      }),
+    ]);
   });
 
   it('plans nothing when run again', () => {

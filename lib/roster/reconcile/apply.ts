@@ -1,12 +1,8 @@
 import type { Config } from '../../config/schema';
 import { TalentApiError } from '../../talent/errors';
+import type { AuditEntry } from '../audit';
 import { groupKey } from '../rules';
-import {
-  type AuditUserFields,
-  type ReconcileAuditEntry,
-  type ReconcileAuditSink,
-  reconcileAuditKey,
-} from './audit';
+import { type AuditUserFields, type ReconcileAuditSink, reconcileAuditKey } from './audit';
 import type { PlannedCreate, PlannedDeactivation, PlannedUpdate, ReconcilePlan, RowRef } from './plan';
 import { mapWithConcurrency } from './pool';
 import { type ReconcileTalent, TALENT_CONCURRENCY } from './talent';
@@ -275,8 +271,8 @@ async function fail(
 async function record(
   { plan, options }: ApplyContext,
   item: RowRef & { email: string },
-  action: ReconcileAuditEntry['action'],
-  outcome: ReconcileAuditEntry['outcome'],
+  action: AuditEntry['action'],
+  outcome: AuditEntry['outcome'],
   fields: { before?: AuditUserFields; after?: AuditUserFields; reason?: string },
 ): Promise<void> {
   if (!options.audit) return;

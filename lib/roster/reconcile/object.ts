@@ -21,6 +21,7 @@ export interface ReconcileObjectOptions {
   logger: RosterLogger;
   /** The state table whose addresses count as managed; absent leaves only the domain rule. */
   stateTable?: string;
+  /** Records each applied change; absent records nothing. */
   audit?: ReconcileAuditSink;
 }
 

@@ -6,9 +6,8 @@ export interface RosterRecord {
   row: number;
   /** The HRIS id, when the file has one. */
   employeeId?: string;
+  /** The person as a webhook carries it; extra columns are in `person.attributes`. */
   person: RosterPerson;
-  /** Columns the mapping does not use, by header name; kept for the plan, not matched by rules. */
-  attributes: Record<string, string>;
 }
 
 /** A row that was left out, with the reason. Its e-mail and id still protect a Talent user from deactivation. */
@@ -53,7 +52,8 @@ const employeeIdSchema = rosterEventSchema.shape.employeeId;
 
 /**
  * Validates one row with the same schema that webhook events pass, and returns the record or the
- * reason it is invalid. E-mails are lower-cased and blank values dropped.
+ * reason it is invalid. E-mails are lower-cased and blank values dropped. `attributes` become the
+ * person's custom attributes, which conditions and group templates read as `attributes.<name>`.
  */
 export function toRecord(
   row: number,
@@ -76,12 +76,13 @@ export function toRecord(
     return reject(`employee id "${employeeId}" must be 1-80 printable ASCII characters without spaces`);
   }
 
-  const candidate: Record<string, string> = {};
+  const candidate: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(raw)) {
     if (field === 'employeeId') continue;
     const trimmed = blankToUndefined(value);
     if (trimmed !== undefined) candidate[field] = field === 'email' ? trimmed.toLowerCase() : trimmed;
   }
+  if (Object.keys(attributes).length > 0) candidate.attributes = attributes;
   const parsed = personSchema.safeParse(candidate);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -91,7 +92,7 @@ export function toRecord(
     return reject(reason);
   }
 
-  return { record: { row, person: parsed.data, attributes, ...(employeeId ? { employeeId } : {}) } };
+  return { record: { row, person: parsed.data, ...(employeeId ? { employeeId } : {}) } };
 }
 
 /** Returns the trimmed value, or undefined when it is absent or blank. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config/schema';
+import { isInScope } from '../rules';
 import { type ApplyProgress, type ApplyResult, applyPlan } from './apply';
 import type { ReconcileAuditSink } from './audit';
 import { planReconcile, type ReconcilePlan, type TalentUserView, usersNeedingGroups } from './plan';
@@ -17,6 +18,7 @@ export interface ReconcileOptions {
   /** Apply even when the deactivation brake trips. */
   force?: boolean;
   audit?: ReconcileAuditSink;
+  /** Whether the sync manages a roster person; by default the `roster.scope` rules. */
   inScope?: (record: RosterRecord) => boolean;
   onProgress?: (progress: ReconcileProgress) => void;
   runId?: string;
@@ -41,12 +43,14 @@ export interface ReconcileOutcome {
  */
 export async function runReconcile(options: ReconcileOptions): Promise<ReconcileOutcome> {
   const now = options.now ?? (() => new Date());
+  const inScope =
+    options.inScope ?? ((record: RosterRecord) => isInScope(record.person, options.config.roster));
   const runId = options.runId ?? newRunId(now());
 
   const users = await listAllTalentUsers(options.talent);
   options.onProgress?.({ phase: 'read-users', done: users.length, total: users.length });
   const existingGroups = await listAllGroupNames(options.talent);
-  const needed = usersNeedingGroups(options.snapshot, users, options.config, options.inScope);
+  const needed = usersNeedingGroups(options.snapshot, users, options.config, inScope);
   const groups = await readUserGroups(options.talent, needed, (done, total) =>
     options.onProgress?.({ phase: 'read-groups', done, total }),
   );
@@ -63,7 +67,7 @@ export async function runReconcile(options: ReconcileOptions): Promise<Reconcile
     existingGroups,
     knownEmails: options.knownEmails ?? new Set(),
     config: options.config,
-    ...(options.inScope ? { inScope: options.inScope } : {}),
+    inScope,
   });
 
   if (!options.apply) return { plan, status: 'planned' };

@@ -79,7 +79,8 @@ export function resolveColumns(headers: readonly string[], configured: ColumnMap
 }
 
 /**
- * Parses a roster CSV with a header row into records. Columns outside the mapping become attributes.
+ * Parses a roster CSV with a header row into records. Columns outside the mapping become custom
+ * attributes named by `attributeName`.
  * Each bad row is listed with its row number and the reason, and never stops the rest.
  */
 export function parseRosterCsv(
@@ -137,7 +138,7 @@ export function parseRosterCsv(
     const attributes: Record<string, string> = {};
     headers.forEach((header, column) => {
       const cell = blankToUndefined(cells[column]);
-      if (!mapped.has(header) && cell !== undefined) attributes[header] = cell;
+      if (!mapped.has(header) && cell !== undefined) attributes[attributeName(header)] = cell;
     });
 
     const result = toRecord(row, raw, attributes);
@@ -152,6 +153,19 @@ function optionalIds(email: string | undefined, employeeId: string | undefined):
   const address = blankToUndefined(email)?.toLowerCase();
   const id = blankToUndefined(employeeId);
   return { ...(address ? { email: address } : {}), ...(id ? { employeeId: id } : {}) };
+}
+
+/**
+ * Turns a header into a custom attribute name, which allows letters, digits, _ and - only:
+ * `Bargaining Unit` becomes `Bargaining_Unit`.
+ */
+export function attributeName(header: string): string {
+  return (
+    header
+      .trim()
+      .replace(/[^A-Za-z0-9_-]+/g, '_')
+      .slice(0, 64) || '_'
+  );
 }
 
 function headerKey(header: string): string {

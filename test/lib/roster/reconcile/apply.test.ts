@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../../../../lib/roster/audit';
 import { applyPlan, chunk, groupSetKey } from '../../../../lib/roster/reconcile/apply';
-import type { ReconcileAuditEntry } from '../../../../lib/roster/reconcile/audit';
 import { planReconcile, type ReconcilePlan } from '../../../../lib/roster/reconcile/plan';
 import { listAllTalentUsers } from '../../../../lib/roster/reconcile/talent';
 import { createTalentClient } from '../../../../lib/talent/client';
@@ -105,7 +105,7 @@ describe('applyPlan', () => {
   it('lists a rejected item and applies the rest', async () => {
     const plan = await planFor([record('new@district.example.org', { school: 'Lincoln' })]);
     plan.creates.push({ email: 'stays@district.example.org', role: 'Teacher', groups: [], row: 99 });
-    const audit: ReconcileAuditEntry[] = [];
+    const audit: AuditEntry[] = [];
 
     const result = await applyPlan(plan, {
       talent: talent(),
@@ -135,7 +135,7 @@ describe('applyPlan', () => {
 
   it('records each applied change in the audit trail', async () => {
     const plan = await planFor([record('new@district.example.org', { school: 'Lincoln' }, 'E9')]);
-    const audit: ReconcileAuditEntry[] = [];
+    const audit: AuditEntry[] = [];
 
     await applyPlan(plan, {
       talent: talent(),

@@ -69,8 +69,8 @@ describe('parseRosterCsv', () => {
         jobTitle: 'Teacher',
         school: 'Lincoln',
         status: 'active',
+        attributes: { Union: 'NEA' },
       },
-      attributes: { Union: 'NEA' },
     });
   });
 
@@ -154,8 +154,8 @@ describe('parseOneRoster 1.1', () => {
         employeeType: 'teacher',
         school: 'Adams Middle',
         status: 'active',
+        attributes: { sourcedId: 'u1', username: 'ada' },
       },
-      attributes: { sourcedId: 'u1', username: 'ada' },
     });
   });
 

@@ -42,7 +42,6 @@ export function record(
       status: 'active',
       ...person,
     },
-    attributes: {},
   };
 }
 
