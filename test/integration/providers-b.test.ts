@@ -6,9 +6,10 @@ import { BAMBOOHR_HEADERS, signBambooHrBody } from '../../lib/hris/bamboohr';
 import { HIBOB_SIGNATURE_HEADER, signHiBobBody } from '../../lib/hris/hibob';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 
-// BambooHR, HiBob and Personio end to end through the local stack: each provider's own webhook format,
-// signed or tokened as the provider does it, over HTTP to the webhook handler; SQS FIFO; the apply
-// handler, which looks the person up in the provider fake; and the Talent simulator.
+// BambooHR, HiBob and Personio end to end through the local stack. Each delivery is in the provider's own
+// format, signed or carrying a token as the provider does it, and goes over HTTP to the webhook handler.
+// From there it passes the SQS FIFO queue and the apply handler, which looks the person up in the
+// provider fake, and ends in the Talent simulator.
 
 const SECRETS = {
   'talent-sync/talent-token': 'local-system-token',
@@ -251,7 +252,7 @@ describe('HiBob through the local stack', () => {
     );
   }
 
-  it('answers the plain-text creation ping with 200 and queues nothing', async () => {
+  it('acknowledges the plain-text ping without queuing', async () => {
     const usersBefore = stack.simulator.users().length;
     const response = await post('bob', { 'content-type': 'text/plain' }, 'Ping test');
     expect(response.status).toBe(200);
@@ -375,7 +376,7 @@ describe('Personio through the local stack', () => {
     expect(created?.status).not.toBe('Disabled');
   });
 
-  it('follows an e-mail change from person.updated and an office change from employment.updated', async () => {
+  it('follows e-mail and office changes', async () => {
     fakes().put('personio', personId, {
       person: { ...person, email: 'amara.okafor-bell@district.example.org' },
       employments: [{ ...employment, office: { id: '32', name: 'Cedar Middle' } }],

@@ -259,7 +259,7 @@ describe('bamboohrAdapter.normalize with legacy field-based payloads', () => {
     ]);
   });
 
-  it('looks up created and updated employees instead of using the posted fields', () => {
+  it('looks up instead of using posted fields', () => {
     const updated = normalize(legacy).events[1];
     expect(updated?.lookup).toEqual({ personId: '32' });
     expect(updated?.person).toEqual({ status: 'active' });

@@ -1,4 +1,6 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { toRawDelivery } from '../../../functions/roster-webhook/http';
 import { DeliveryRejectedError, PayloadError } from '../../../lib/hris/errors';
 import { HIBOB_SIGNATURE_HEADER, hibobAdapter, signHiBobBody } from '../../../lib/hris/hibob';
 import { checkContentType } from '../../../lib/hris/intake';
@@ -89,6 +91,16 @@ describe('hibobAdapter.verify', () => {
     expect(verify(Buffer.from(text, 'latin1'), signature).ok).toBe(false);
   });
 
+  it('verifies the decoded bytes of a base64-encoded gateway event', () => {
+    const body = Buffer.from(JSON.stringify({ ...bobEvent('employee.updated'), note: 'Zoë' }), 'utf8');
+    const event = {
+      headers: { 'Content-Type': 'application/json', 'Bob-Signature': signHiBobBody(VECTOR_SECRET, body) },
+      body: body.toString('base64'),
+      isBase64Encoded: true,
+    } as unknown as APIGatewayProxyEventV2;
+    expect(hibobAdapter.verify(toRawDelivery(event), [VECTOR_SECRET], NOW)).toEqual({ ok: true });
+  });
+
   it.each([
     ['the plain-text ping', 'Ping test'],
     ['the JSON ping', '{"text":"Ping test"}'],
@@ -96,7 +108,7 @@ describe('hibobAdapter.verify', () => {
     expect(verify(body, undefined)).toEqual({ ok: true });
   });
 
-  it('requires a signature for a body that only mentions the ping', () => {
+  it('requires a signature beyond the ping', () => {
     expect(verify('{"text":"Ping test","type":"employee.deleted"}', undefined).ok).toBe(false);
   });
 });

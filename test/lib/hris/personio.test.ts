@@ -103,7 +103,7 @@ describe('personioAdapter.normalize', () => {
     expect(normalize(envelope('person.updated', { id: 4711 })).events[0]?.employeeId).toBe('4711');
   });
 
-  it('looks up the person of an employment event, not the employment', () => {
+  it('looks up the person, not the employment', () => {
     const payload = { id: 'eb3f5858-0000-4000-8000-000000000001', person: { id: '4711' } };
     expect(normalize(envelope('employment.terminated', payload)).events[0]?.lookup).toEqual({
       personId: '4711',

@@ -96,7 +96,7 @@ describe('hiBobAuthorization', () => {
     expect(hiBobAuthorization('{"serviceUserId":"SERVICE-1","token":"token-1"}')).toBe(expected);
   });
 
-  it('rejects a token without a service user id, without echoing it', () => {
+  it('rejects a token without a user id', () => {
     expect(() => hiBobAuthorization('token-only-secret')).toThrow(DirectoryRequestError);
     expect(() => hiBobAuthorization('token-only-secret')).not.toThrow(/token-only-secret/);
   });
