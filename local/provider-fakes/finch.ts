@@ -3,7 +3,7 @@ import type { FakePeople, FakeRequest, FakeResponse, ProviderFake } from './type
 
 /**
  * Finch's batch reads: `POST /employer/individual` and `POST /employer/employment` take
- * `{"requests":[{"individual_id": ...}]}` and answer one `responses` entry per id, each with its own
+ * `{"requests":[{"individual_id": ...}]}` and return one `responses` entry per id, each with its own
  * `code`. A person is put as `{ "individual": {...}, "employment": {...} }`.
  */
 const PARTS: Record<string, 'individual' | 'employment'> = {

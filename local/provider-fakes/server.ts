@@ -42,13 +42,13 @@ export interface ProviderFakes {
   baseUrlFor(provider: string): string;
   /** Stores (or replaces) a person as the provider's API returns them. */
   put(provider: string, personId: string, record: unknown): void;
-  /** Removes a person, so that lookups answer 404. */
+  /** Removes a person, so that lookups return 404. */
   remove(provider: string, personId: string): void;
   /** Adds a credential the provider's fake accepts; sources of one provider may each have their own. */
   allowCredential(provider: string, credential: string): void;
-  /** Answers the next `count` requests to the provider with `status`, before any other check. */
+  /** Fails the next `count` requests to the provider with `status`, before any other check. */
   failNext(provider: string, status: number, count?: number): void;
-  /** Every request answered so far, oldest first. */
+  /** The requests handled so far, oldest first. */
   requests(): FakeRequestRecord[];
   close(): Promise<void>;
 }

@@ -4,7 +4,7 @@ import { hasProviderFake, type ProviderFakes, startProviderFakes } from './serve
 /**
  * Starts the provider fakes when the config has sources that look people up in a faked provider API,
  * and returns the config with those sources' `apiBaseUrl` pointed at the fakes. Each fake accepts the
- * credential that the local secrets file holds under the source's `apiSecretName`.
+ * credential that the local secrets file stores under the source's `apiSecretName`.
  */
 export async function startFakesForConfig(
   config: Config,

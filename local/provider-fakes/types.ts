@@ -21,10 +21,10 @@ export interface FakePeople {
   get(personId: string): unknown;
 }
 
-/** One provider's fake API: how it checks the credential and the person-lookup routes it answers. */
+/** One provider's fake API: its credential check and its person-lookup routes. */
 export interface ProviderFake {
   /** Tells whether the request presents `credential` the way the provider's API expects it. */
   authorized(headers: IncomingHttpHeaders, credential: string): boolean;
-  /** Answers a request; unknown routes get 404 with a message naming the route. */
+  /** Handles a request; unknown routes get 404 with a message naming the route. */
   handle(request: FakeRequest, people: FakePeople): FakeResponse;
 }

@@ -7,9 +7,10 @@ import { GUSTO_SIGNATURE_HEADER, signGustoBody } from '../../lib/hris/gusto';
 import { signStandardWebhook } from '../../lib/hris/standard-webhooks';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 
-// Standard Webhooks, Finch, Gusto and Rippling end to end through the local stack: each provider's own
-// webhook format, signed as the provider signs it, over HTTP to the webhook handler; SQS FIFO; the apply
-// handler, which looks thin events up in the provider fakes; and the Talent simulator.
+// Standard Webhooks, Finch, Gusto and Rippling end to end through the local stack. Each provider's own
+// webhook format, signed as the provider signs it, goes over HTTP to the webhook handler and through
+// SQS FIFO to the apply handler, which looks thin events up in the provider fakes and changes the
+// Talent simulator.
 
 const SECRETS = {
   'talent-sync/talent-token': 'local-system-token',

@@ -17,7 +17,7 @@ export interface DirectoryRequest {
 
 /**
  * Sends one request to a provider API and returns the parsed JSON body, or undefined for 404. Other
- * failures throw a DirectoryRequestError that says whether a retry can help and what to check.
+ * failures throw a DirectoryRequestError that tells whether a retry can help and what to check.
  */
 export async function requestJson(
   connection: DirectoryConnection,

@@ -14,7 +14,7 @@ export interface ProviderDirectory {
   fetchPerson(personId: string): Promise<DirectoryRecord>;
 }
 
-/** Where and how a directory reaches the provider's API. */
+/** The connection settings of a directory: the provider API's URL, credential and timeout. */
 export interface DirectoryConnection {
   /** The API's base URL without a trailing slash. */
   baseUrl: string;
