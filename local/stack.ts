@@ -12,6 +12,8 @@ import type {
 import { ConfigError } from '../lib/config/errors';
 import { loadConfigFile } from '../lib/config/load';
 import type { Config } from '../lib/config/schema';
+import { findSchedule } from '../lib/reports/request';
+import { type StartedRun, startReportRun } from '../lib/reports/start';
 import { ApplyWorker } from './apply-worker';
 import { applyLocalEnvironment, ENDPOINTS_FILE, LOCAL_REGION, type LocalEndpoints } from './environment';
 import { lambdaContext } from './lambda-context';
@@ -19,7 +21,7 @@ import type { ProviderFakes } from './provider-fakes/server';
 import { startFakesForConfig } from './provider-fakes/stack';
 import { type LocalServer, startDynamoDbServer, startS3Server, startSqsServer } from './servers';
 import { definitionFromTemplate, runLocalExecution } from './state-machine';
-import { startTalentSimulator, type TalentSimulator } from './talent-simulator/server';
+import { type SimulatorOptions, startTalentSimulator, type TalentSimulator } from './talent-simulator/server';
 import type { SimulatorSeed } from './talent-simulator/state';
 import { startWebhookServer } from './webhook-server';
 
@@ -45,6 +47,8 @@ export interface LocalStackOptions {
   waitMs?: number;
   /** A JSON file with users and groups that exist in the simulated Talent before the sync runs. */
   seedPath?: string;
+  /** Report settings of the Talent simulator: outcomes, row counts, download URL lifetime. */
+  simulator?: Pick<SimulatorOptions, 'reportOutcome' | 'reportRows' | 'downloadUrlTtlMs'>;
 }
 
 export interface ReportRunResult {
@@ -53,6 +57,11 @@ export interface ReportRunResult {
   /** The SaveReport output on success. */
   output?: Record<string, unknown>;
   error?: string;
+}
+
+export interface LocalStartedRun extends StartedRun {
+  /** The run's outcome; absent when the execution name existed already and nothing ran. */
+  result?: ReportRunResult;
 }
 
 export interface LocalStack {
@@ -74,6 +83,11 @@ export interface LocalStack {
   drainRoster(timeoutMs?: number): Promise<void>;
   deadLetterCount(): Promise<number>;
   runReport(schedule: string, scheduledTime?: Date): Promise<ReportRunResult>;
+  /**
+   * Starts a report run through the report-start code path, under its execution name per schedule and
+   * period; a name used before in this stack starts nothing, as in Step Functions. `rerun` gives a new name.
+   */
+  startReport(schedule: string, scheduledTime: Date, options?: { rerun?: boolean }): Promise<LocalStartedRun>;
   /** Runs the roster-release function as its hourly schedule would, as of `now` (default: the clock). */
   releaseParked(now?: Date): Promise<unknown>;
   close(): Promise<void>;
@@ -110,6 +124,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port: options.ports?.talent ?? 0,
       tokens: { system: [talentToken] },
       reportPendingMs: options.reportPendingMs ?? 1500,
+      ...options.simulator,
       seed,
     });
     closers.push(() => simulator.close());
@@ -181,10 +196,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const { definition } = definitionFromTemplate(await synthesizeTemplate(config));
     const alerts: unknown[] = [];
+    const executionNames = new Set<string>();
 
     await writeFile(join(stateDir, ENDPOINTS_FILE), `${JSON.stringify(endpoints, null, 2)}\n`);
 
-    return {
+    const stack: LocalStack = {
       config,
       endpoints,
       simulator,
@@ -207,6 +223,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
               RequestReport: (event) => handlers.reportRequest(event, lambdaContext('report-request')),
               PollReport: (event) => handlers.reportPoll(event, lambdaContext('report-poll')),
               SaveReport: (event) => handlers.reportSave(event, lambdaContext('report-save')),
+              DescribeFailure: (event) => handlers.reportAlert(event, lambdaContext('report-alert')),
               NotifyFailure: async (event) => {
                 alerts.push(event);
                 return event;
@@ -219,6 +236,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           return { schedule, ok: false, error: (error as Error).message };
         }
       },
+      async startReport(schedule, scheduledTime, startOptions = {}) {
+        let result: ReportRunResult | undefined;
+        const started = await startReportRun({
+          schedule: findSchedule(config.reports, schedule),
+          scheduledTime,
+          ...(startOptions.rerun ? { rerunAt: new Date() } : {}),
+          start: async ({ name, input }) => {
+            if (executionNames.has(name)) {
+              throw Object.assign(new Error(`Execution ${name} already exists.`), {
+                name: 'ExecutionAlreadyExists',
+              });
+            }
+            executionNames.add(name);
+            result = await stack.runReport(input.schedule, new Date(input.scheduledTime));
+            return { executionArn: `arn:aws:states:${LOCAL_REGION}:123456789012:execution:local:${name}` };
+          },
+        });
+        return { ...started, ...(result ? { result } : {}) };
+      },
       releaseParked: (now = new Date()) =>
         handlers.rosterRelease({ now: now.toISOString() }, lambdaContext('roster-release')),
       async close() {
@@ -227,6 +263,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         await rm(join(stateDir, ENDPOINTS_FILE), { force: true });
       },
     };
+    return stack;
   } catch (error) {
     for (const closeOne of closers.reverse()) await closeOne().catch(() => undefined);
     throw error;
@@ -370,20 +407,23 @@ type HttpHandler = (
 type JsonHandler = (event: unknown, context: Context) => Promise<unknown>;
 
 async function importHandlers() {
-  const [webhook, apply, reportRequest, reportPoll, reportSave, rosterRelease] = await Promise.all([
-    import('../functions/roster-webhook/handler'),
-    import('../functions/roster-apply/handler'),
-    import('../functions/report-request/handler'),
-    import('../functions/report-poll/handler'),
-    import('../functions/report-save/handler'),
-    import('../functions/roster-release/handler'),
-  ]);
+  const [webhook, apply, reportRequest, reportPoll, reportSave, reportAlert, rosterRelease] =
+    await Promise.all([
+      import('../functions/roster-webhook/handler'),
+      import('../functions/roster-apply/handler'),
+      import('../functions/report-request/handler'),
+      import('../functions/report-poll/handler'),
+      import('../functions/report-save/handler'),
+      import('../functions/report-alert/handler'),
+      import('../functions/roster-release/handler'),
+    ]);
   return {
     webhook: webhook.handler as unknown as HttpHandler,
     apply: apply.handler as unknown as (event: SQSEvent, context: Context) => Promise<undefined>,
     reportRequest: reportRequest.handler as unknown as JsonHandler,
     reportPoll: reportPoll.handler as unknown as JsonHandler,
     reportSave: reportSave.handler as unknown as JsonHandler,
+    reportAlert: reportAlert.handler as unknown as JsonHandler,
     rosterRelease: rosterRelease.handler as unknown as JsonHandler,
   };
 }

@@ -42,6 +42,8 @@ export interface HandlerSettings {
   reportPendingMs: number;
   downloadUrlTtlMs: number;
   reportRows: () => number;
+  /** How many of the next download URLs are issued already expired; the count goes down as they are. */
+  expiredDownloadUrls: { remaining: number };
   reportOutcome: (request: Record<string, unknown>) => 'complete' | 'failed' | 'stalled';
 }
 
@@ -432,9 +434,11 @@ export function createHandlers(state: SimulatorState, settings: HandlerSettings)
       }
       if (report.request.report === 'reportBuilder') {
         const token = state.randomToken();
+        const expired = settings.expiredDownloadUrls.remaining > 0;
+        if (expired) settings.expiredDownloadUrls.remaining -= 1;
         state.downloads.set(token, {
           reportId,
-          expiresAt: settings.now() + settings.downloadUrlTtlMs,
+          expiresAt: expired ? settings.now() - 1 : settings.now() + settings.downloadUrlTtlMs,
           rows: report.rows,
         });
         return ok({ reportId, status: 'complete', csvDownloadUrl: `${origin}/downloads/${token}.csv` });

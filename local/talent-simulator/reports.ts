@@ -18,6 +18,7 @@ export const TRICKY_TEXTS: readonly string[] = [
   '@mention, "quoted"',
   '-5 minutes',
   'Plain note',
+  '=SUM(A1), "total"\nnext line',
 ];
 
 const SCHOOLS = ['Lincoln Elementary', 'Jefferson High', 'Roosevelt Middle', 'Côte-Saint-Luc Academy'];

@@ -87,6 +87,8 @@ export interface TalentSimulator {
   setFaults(faults: FaultOptions | undefined): void;
   /** Fails the next `count` requests to `operationId` (any API operation when absent) with `kind`. */
   failNext(count: number, kind: FaultKind, operationId?: string): void;
+  /** Issues the next `count` Report Builder download URLs already expired, as a slow client would meet them. */
+  issueExpiredDownloadUrls(count: number): void;
   users(): SimulatedUser[];
   groups(): SimulatedGroup[];
   requestLog(): RequestLogEntry[];
@@ -109,11 +111,13 @@ export async function startTalentSimulator(options: SimulatorOptions = {}): Prom
   const faults = new FaultInjector(options.faults);
   const tokens = tokenTable(options.tokens);
   const reportRows = options.reportRows ?? DEFAULT_REPORT_ROWS;
+  const expiredDownloadUrls = { remaining: 0 };
   const handlers = createHandlers(state, {
     now,
     reportPendingMs: options.reportPendingMs ?? DEFAULT_REPORT_PENDING_MS,
     downloadUrlTtlMs: options.downloadUrlTtlMs ?? DEFAULT_DOWNLOAD_TTL_MS,
     reportRows: () => reportRows,
+    expiredDownloadUrls,
     reportOutcome: options.reportOutcome ?? (() => 'complete'),
   });
 
@@ -150,6 +154,9 @@ export async function startTalentSimulator(options: SimulatorOptions = {}): Prom
     },
     setFaults: (settings) => faults.configure(settings),
     failNext: (count, kind, operationId) => faults.failNext(count, kind, operationId),
+    issueExpiredDownloadUrls: (count) => {
+      expiredDownloadUrls.remaining = count;
+    },
     users: () => [...state.users.values()].map((user) => state.userView(user)),
     groups: () => [...state.groups.values()].map((group) => state.groupView(group)),
     requestLog: () => log.map((entry) => ({ ...entry })),
