@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../lib/config/errors';
 import { registerConfigCommand } from './commands/config';
+import { registerDlqCommand } from './commands/dlq';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerReconcileCommand } from './commands/reconcile';
 import { registerReplayCommand } from './commands/replay';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
 
   registerReconcileCommand(program);
   registerConfigCommand(program);
+  registerDlqCommand(program);
   registerDoctorCommand(program);
   registerReplayCommand(program);
   return program;
