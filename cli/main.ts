@@ -5,6 +5,7 @@ import { registerDlqCommand } from './commands/dlq';
 import { registerDoctorCommand } from './commands/doctor';
 import { registerReconcileCommand } from './commands/reconcile';
 import { registerReplayCommand } from './commands/replay';
+import { registerReportCommand } from './commands/report';
 import { CliError } from './errors';
 
 /**
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerDlqCommand(program);
   registerDoctorCommand(program);
   registerReplayCommand(program);
+  registerReportCommand(program);
   return program;
 }
 
