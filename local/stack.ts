@@ -14,6 +14,7 @@ import { loadConfigFile } from '../lib/config/load';
 import type { Config } from '../lib/config/schema';
 import { findSchedule } from '../lib/reports/request';
 import { type StartedRun, startReportRun } from '../lib/reports/start';
+import { auditTableDefinition } from '../lib/roster/audit';
 import { ApplyWorker } from './apply-worker';
 import { applyLocalEnvironment, ENDPOINTS_FILE, LOCAL_REGION, type LocalEndpoints } from './environment';
 import { lambdaContext } from './lambda-context';
@@ -375,22 +376,9 @@ async function createStateTable(dynamo: DynamoDBClient): Promise<void> {
   );
 }
 
-/** Creates the roster audit table: `pk` and `sk`, as the CDK stack does (TTL is not needed locally). */
+/** Creates the roster audit table with the keys of the deployed one (TTL is not needed locally). */
 async function createAuditTable(dynamo: DynamoDBClient): Promise<void> {
-  await dynamo.send(
-    new CreateTableCommand({
-      TableName: AUDIT_TABLE_NAME,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await dynamo.send(new CreateTableCommand(auditTableDefinition(AUDIT_TABLE_NAME)));
 }
 
 /** Synthesizes the CDK app without bundling and returns the stack's CloudFormation template. */

@@ -53,7 +53,7 @@ export const condition = z.record(z.string(), fieldCondition).superRefine((value
 });
 export type Condition = z.infer<typeof condition>;
 
-/** Who the sync manages: anyone who matches an include (or everyone, without includes) and no exclude. */
+/** The people the sync manages: anyone who matches an include (or everyone, without includes) and no exclude. */
 export const scope = z.strictObject({
   include: z.array(condition).default([]),
   exclude: z.array(condition).default([]),

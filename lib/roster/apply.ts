@@ -55,7 +55,7 @@ export interface ApplyDependencies {
   knownGroups?: KnownGroups;
 }
 
-/** What the apply step found out about the person before it failed, for the audit entry of a failure. */
+/** The facts the apply step read before a failure, for the audit entry of that failure. */
 interface Progress {
   previous?: PersonState;
 }
@@ -67,7 +67,7 @@ interface Progress {
  * nothing. A hire whose start date is ahead, or a person without a work e-mail, is parked instead. A
  * retryable Talent error (429, 5xx, timeout) propagates unchanged, and a Talent rejection becomes a
  * PermanentApplyError. Both leave the message on the queue, which retries it and then moves it to
- * the dead-letter queue; the audit entry and the ERROR log line hold the reason.
+ * the dead-letter queue. The audit entry and the ERROR log line contain the reason.
  */
 export async function applyRosterEvent(event: RosterEvent, deps: ApplyDependencies): Promise<ApplyOutcome> {
   const progress: Progress = {};
@@ -197,10 +197,10 @@ function wasSynced(previous: PersonState | undefined): boolean {
 }
 
 /**
- * Holds a hire whose start date has not begun in `roster.timeZone`, because Talent cannot create a
- * user now and send the invitation later. A person the sync already manages as active or on leave
- * is updated as usual, so a changed start date does not take access away, and an event the release
- * function sent back is due by definition.
+ * Returns the hold for a hire whose start date has not begun in `roster.timeZone`, because Talent
+ * cannot create a user now and send the invitation later. A person the sync already manages as
+ * active or on leave is updated as usual, so a changed start date does not take access away. An
+ * event that the release function sent back is due by definition.
  */
 function parkReason(
   event: RosterEvent,

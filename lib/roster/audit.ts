@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ENV, requireEnv } from '../runtime/environment';
 
@@ -66,15 +66,35 @@ export interface AuditStoreOptions {
 
 const DEFAULT_LIST_LIMIT = 100;
 
+/**
+ * Returns the CreateTable input of an audit table, for the local stack and tests. The CDK stack
+ * defines the deployed table with the same keys, and adds the TTL on `expiresAt`.
+ */
+export function auditTableDefinition(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    BillingMode: 'PAY_PER_REQUEST',
+  };
+}
+
 /** Returns the partition key of a reconcile row that has no HRIS id, only an address. */
 export function emailAuditKey(email: string): string {
   return `email#${email.trim().toLowerCase()}`;
 }
 
 /**
- * Creates the audit store over its DynamoDB table: partition key `pk` (the person key), sort key
- * `sk` (the time, then the origin, so entries of one person sort by time and two origins at the
- * same millisecond do not overwrite each other), and `expiresAt` (epoch seconds) as the TTL attribute.
+ * Creates the audit store over its DynamoDB table, keyed by `pk` (the person key) and `sk`, with
+ * `expiresAt` (epoch seconds) as the TTL attribute. The sort key starts with the time and goes on
+ * with the origin, so a person's entries sort by time and two origins at the same millisecond do
+ * not overwrite each other.
  */
 export function createAuditStore(options: AuditStoreOptions = {}): AuditStore {
   const tableName = options.tableName ?? requireEnv(ENV.auditTableName);

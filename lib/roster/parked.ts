@@ -9,13 +9,13 @@ import {
 import { ENV, requireEnv } from '../runtime/environment';
 import { type RosterEvent, rosterEventSchema } from './event';
 
-/** Why an event waits in the state table instead of being applied. */
+/** The reason an event waits in the state table instead of being applied. */
 export type ParkReason = 'future-start' | 'no-email';
 
 /**
- * An event held back in the state table: a hire whose start date is still ahead, released by the
- * roster-release function at `releaseAt`, or a person without a work e-mail, which waits for a
- * later event that carries one and has no `releaseAt`.
+ * An event held back in the state table. A hire whose start date is still ahead is released by the
+ * roster-release function at `releaseAt`. An event without a work e-mail has no `releaseAt` and
+ * waits for a later event that carries one.
  */
 export interface ParkedEvent {
   event: RosterEvent;
@@ -140,7 +140,7 @@ export function createParkedEventStore(options: ParkedEventStoreOptions = {}): P
     },
 
     async listDue(now) {
-      // A Scan with a filter reads the whole table. A district's state table holds one item per
+      // A Scan with a filter reads the whole table. A district's state table has one item per
       // employee (thousands, a few MB), so an hourly scan costs little and needs no index.
       const due: ParkedEvent[] = [];
       let startKey: Record<string, unknown> | undefined;
@@ -182,7 +182,7 @@ export function startOfDay(date: string, timeZone: string): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) - offsetMs).toISOString();
 }
 
-/** The zone's offset from UTC at an instant, in milliseconds (negative west of Greenwich). */
+/** Returns the zone's offset from UTC at an instant, in milliseconds (negative west of Greenwich). */
 function zoneOffsetMs(instant: number, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,

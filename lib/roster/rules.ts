@@ -98,8 +98,8 @@ export function isInScope(person: RosterPerson, roster: RosterConfig): boolean {
 /**
  * Tells whether the person matches every key of the condition, so an empty condition matches
  * everyone. A key is a person field or `attributes.<name>`. A string condition matches the trimmed
- * value exactly, ignoring case; `in` matches any of its values the same way; a pattern condition is
- * a case-insensitive regular expression. A value that is absent or blank matches no condition.
+ * value exactly, ignoring case, and `in` matches any of its values the same way. A pattern condition
+ * is a case-insensitive regular expression. A value that is absent or blank matches no condition.
  */
 export function matchesCondition(person: RosterPerson, condition: Condition): boolean {
   for (const [key, expected] of Object.entries(condition)) {

@@ -101,7 +101,7 @@ async function createUser(
   };
 }
 
-/** The audited fields of a Talent user. */
+/** Returns the audited fields of a Talent user. */
 export function userSnapshot(user: TalentUser): AuditUserSnapshot {
   return {
     email: user.email,

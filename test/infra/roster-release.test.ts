@@ -27,7 +27,7 @@ function ids() {
   };
 }
 
-/** The actions a role may take on the resources that `matches` selects, sorted. */
+/** Returns the sorted actions a role may take on the resources that `matches` selects. */
 function actionsOn(role: string, matches: (target: string) => boolean): string[] {
   return roleStatements(synthesized.template, role)
     .filter((statement) => asList(statement.Resource).some((target) => matches(describeResource(target))))

@@ -79,7 +79,7 @@ async function apply(...events: GenericEvent[]): Promise<void> {
   await stack.drainRoster();
 }
 
-/** A person of one test: an employee id, an address, and events at increasing minutes of 2026. */
+/** Creates the person of one test: an employee id, an address, and events at minutes of 2026. */
 function newPerson(name: string, fields: Partial<Employee> = {}) {
   const employee: Employee = {
     id: `C-${name}`,
@@ -118,7 +118,7 @@ function parkedStore() {
   return createParkedEventStore({ tableName: stack.tableName });
 }
 
-/** A start date `days` after today, as YYYY-MM-DD. */
+/** Returns the date `days` after today, as YYYY-MM-DD. */
 function dateInDays(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
@@ -161,7 +161,7 @@ describe('hire with a start date ahead', () => {
     expect(user(lea.email)).toBeUndefined();
   });
 
-  it('parks the event until midnight of the start date in the roster time zone', async () => {
+  it('parks until local midnight of the start', async () => {
     const parked = await parkedStore().get(SOURCE, lea.id);
     const midnightChicago = new Date(`${startDate}T06:00:00Z`).getTime();
     expect([midnightChicago, midnightChicago - 3_600_000]).toContain(Date.parse(parked?.releaseAt ?? ''));
@@ -181,7 +181,7 @@ describe('hire with a start date ahead', () => {
     expect(user(lea.email)).toBeUndefined();
   });
 
-  it('creates the user from the newest event once the release runs after the start', async () => {
+  it('creates the newest version on release', async () => {
     await stack.releaseParked(new Date(Date.parse(`${startDate}T12:00:00Z`)));
     await stack.drainRoster();
 
@@ -197,7 +197,7 @@ describe('hire with a start date ahead', () => {
     expect(actions.slice(0, 3)).toEqual(['created', 'released', 'parked']);
   });
 
-  it('creates at once when a newer event moves the start date to the past', async () => {
+  it('creates at once when the start moves back', async () => {
     const max = newPerson('max', { startDate: dateInDays(20), status: 'pending' });
     await apply(max.event('employee.hired', 1));
     await apply(max.event('employee.updated', 2, { startDate: dateInDays(-1), status: 'active' }));
@@ -264,17 +264,17 @@ describe('e-mail change', () => {
   describe('onto an address another Talent user has', () => {
     const quin = newPerson('quin');
     const rex = newPerson('rex');
-    const taken = `taken.by.someone@${DOMAIN}`;
+    const takenEmail = `taken.by.someone@${DOMAIN}`;
     let deadLettersBefore = 0;
 
     beforeAll(async () => {
       await apply(quin.event('employee.hired', 1));
-      await talent.createUser({ email: taken, role: 'Teacher', name: 'Someone Else' });
+      await talent.createUser({ email: takenEmail, role: 'Teacher', name: 'Someone Else' });
       deadLettersBefore = await stack.deadLetterCount();
       // One delivery: the conflicting change and an unrelated hire in the same batch.
       expect(
         await deliver([
-          quin.event('employee.updated', 2, { workEmail: taken }),
+          quin.event('employee.updated', 2, { workEmail: takenEmail }),
           rex.event('employee.hired', 2),
         ]),
       ).toBe(202);
@@ -293,7 +293,7 @@ describe('e-mail change', () => {
 
     it('merges nobody', () => {
       expect(user(quin.email)?.name).toBe('quin Case');
-      expect(user(taken)?.name).toBe('Someone Else');
+      expect(user(takenEmail)?.name).toBe('Someone Else');
     });
 
     it('applies the rest of the batch', () => {

@@ -505,13 +505,15 @@ describe('applyRosterEvent', () => {
     it('records an e-mail conflict as failed with the reason', async () => {
       const deps = dependencies();
       await applyRosterEvent(eventFor({ day: 10 }), deps);
-      const taken = `taken.${email}`;
-      await inspector.createUser({ email: taken, role: 'Teacher', name: 'Someone Else' });
+      const takenEmail = `taken.${email}`;
+      await inspector.createUser({ email: takenEmail, role: 'Teacher', name: 'Someone Else' });
 
-      await applyRosterEvent(eventFor({ day: 11, person: { email: taken } }), deps).catch(() => undefined);
+      await applyRosterEvent(eventFor({ day: 11, person: { email: takenEmail } }), deps).catch(
+        () => undefined,
+      );
 
       const [latest] = await audit.listForPerson(personKey('hr-generic', employeeId));
-      expect(latest).toMatchObject({ action: 'failed', outcome: 'failed', after: { email: taken } });
+      expect(latest).toMatchObject({ action: 'failed', outcome: 'failed', after: { email: takenEmail } });
       expect(latest?.reason).toMatch(/already belongs to another Talent user/);
     });
 

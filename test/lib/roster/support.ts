@@ -5,6 +5,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parseConfig } from '../../../lib/config/load';
 import type { Config } from '../../../lib/config/schema';
+import { auditTableDefinition } from '../../../lib/roster/audit';
 import type { RosterEvent, RosterPerson } from '../../../lib/roster/event';
 import { type LocalServer, startDynamoDbServer } from '../../../local/servers';
 
@@ -33,20 +34,7 @@ export function auditTableName(stateTableName: string): string {
 
 /** Creates an audit table keyed by `pk` and `sk`, as the CDK stack does. */
 export async function createAuditTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await client.send(new CreateTableCommand(auditTableDefinition(tableName)));
 }
 
 /**
