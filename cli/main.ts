@@ -6,6 +6,7 @@ import { registerDoctorCommand } from './commands/doctor';
 import { registerReconcileCommand } from './commands/reconcile';
 import { registerReplayCommand } from './commands/replay';
 import { registerReportCommand } from './commands/report';
+import { registerStatusCommand } from './commands/status';
 import { CliError } from './errors';
 
 /**
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerDoctorCommand(program);
   registerReplayCommand(program);
   registerReportCommand(program);
+  registerStatusCommand(program);
   return program;
 }
 

@@ -29,6 +29,8 @@ export interface StackResources {
   rosterDeadLetterQueueUrl?: string;
   stateTableName?: string;
   reportBucketName?: string;
+  /** The bucket of roster snapshots and reconcile plans, where the stack has one. */
+  rosterBucketName?: string;
   stateMachineArn?: string;
 }
 
@@ -135,6 +137,7 @@ export function readStackOutputs(file: string, stackName: string): StackResource
     rosterDeadLetterQueueUrl: value('RosterDeadLetterQueueUrl'),
     stateTableName: value('StateTableName'),
     reportBucketName: value('ReportBucketName'),
+    rosterBucketName: value('RosterBucketName'),
     stateMachineArn: value('StateMachineArn'),
   });
 }
