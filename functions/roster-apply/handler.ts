@@ -1,5 +1,6 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { resolveThinEvent } from '../../lib/hris/directory';
@@ -7,8 +8,10 @@ import { type ApplyDependencies, applyRosterEvent, logIds } from '../../lib/rost
 import { createApplyDependencies } from '../../lib/roster/dependencies';
 import { parseRosterMessage } from '../../lib/roster/message';
 import { createLogger } from '../../lib/runtime/logger';
+import { createMetrics, withTalentMetrics } from '../../lib/runtime/metrics';
 
 const logger = createLogger('roster-apply');
+const metrics = createMetrics('roster-apply');
 
 // The FIFO processor works through a batch in order. With skipGroupOnError, a failed record fails
 // the later records of its message group (the same person) but not those of other people.
@@ -19,7 +22,7 @@ let dependencies: ApplyDependencies | undefined;
 async function applyRecord(record: SQSRecord): Promise<void> {
   const message = parseRosterMessage(record, logger);
 
-  dependencies ??= createApplyDependencies(logger);
+  dependencies ??= withTalentMetrics(createApplyDependencies(logger), metrics);
   // Providers that send only an id: fetch the person's current record and apply that.
   const event = await resolveThinEvent(message, dependencies.config.roster.sources, logger);
   const result = await applyRosterEvent(event, dependencies);
@@ -41,4 +44,6 @@ async function applyBatch(event: SQSEvent, context: Context): Promise<SQSBatchRe
   return response;
 }
 
-export const handler = middy(applyBatch).use(injectLambdaContext(logger, { resetKeys: true }));
+export const handler = middy(applyBatch)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

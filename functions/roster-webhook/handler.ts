@@ -15,6 +15,7 @@ import {
 } from '../../lib/hris';
 import { ENV, requireEnv } from '../../lib/runtime/environment';
 import { createLogger } from '../../lib/runtime/logger';
+import { createMetrics, webhookMetrics } from '../../lib/runtime/metrics';
 import { jsonErrorResponses, jsonResponse, logDelivery, toRawDelivery } from './http';
 
 /**
@@ -79,5 +80,6 @@ export async function receiveWebhook(
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
   .use(injectLambdaContext(logger))
+  .use(webhookMetrics(createMetrics('roster-webhook')))
   .use(jsonErrorResponses(logger))
   .handler(receiveWebhook);
