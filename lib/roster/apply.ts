@@ -102,20 +102,31 @@ async function applyInOrder(
   const skipped = checkOrder(event, occurredAt, previous) ?? checkParkedOrder(event, occurredAt, parked);
   if (skipped) return finishSkipped(deps, event, skipped);
 
+  // A person outside the scope whom the sync never gave a user is left alone, leavers included, so
+  // a user created in Talent by hand for someone out of scope is not deactivated either.
   const leaving = isLeaver(event);
-  const inScope = leaving || isInScope(event.person, deps.config.roster);
+  const inScope = isInScope(event.person, deps.config.roster);
   if (!inScope && !wasSynced(previous)) {
-    return recordAndFinish(deps, event, occurredAt, previous, undefined, {
-      outcome: 'skipped-out-of-scope',
-      reason:
-        'the person matches no roster.scope include, or matches an exclude, and has no synced Talent user',
-      email: event.person.email ?? previous?.email,
-      managedGroups: [],
-    });
+    return recordAndFinish(
+      deps,
+      event,
+      occurredAt,
+      previous,
+      undefined,
+      {
+        outcome: 'skipped-out-of-scope',
+        reason:
+          'the person matches no roster.scope include, or matches an exclude, and has no synced Talent user',
+        email: event.person.email ?? previous?.email,
+        managedGroups: [],
+      },
+      'out-of-scope',
+    );
   }
 
   const email = event.person.email ?? previous?.email;
-  if (inScope && !leaving) {
+  const joining = inScope && !leaving;
+  if (joining) {
     const hold = parkReason(event, previous, deps);
     if (hold) return park(deps, event, hold);
     if (!email) return park(deps, event, { reason: 'no-email' });
@@ -129,11 +140,11 @@ async function applyInOrder(
     knownGroups: deps.knownGroups,
   };
   let change: ChangeResult;
-  if (inScope && !leaving && email) {
+  if (joining && email) {
     change = await applyUpsert(context, email);
   } else {
     change = await applyLeaver(context);
-    if (!inScope) change = { ...change, reason: joinReasons('the person left roster.scope', change.reason) };
+    if (!leaving) change = { ...change, reason: joinReasons('the person left roster.scope', change.reason) };
   }
   return recordAndFinish(
     deps,
@@ -142,7 +153,7 @@ async function applyInOrder(
     previous,
     counter,
     change,
-    inScope ? undefined : 'out-of-scope',
+    leaving || inScope ? undefined : 'out-of-scope',
   );
 }
 

@@ -453,6 +453,41 @@ describe('applyRosterEvent', () => {
       expect(await talentUser()).toBeUndefined();
     });
 
+    it('skips a second event of a person outside the scope', async () => {
+      const deps = dependencies({ scope });
+      await applyRosterEvent(eventFor({ day: 10, person: { employeeType: 'Substitute' } }), deps);
+
+      const result = await applyRosterEvent(
+        eventFor({ day: 11, person: { employeeType: 'Substitute', school: 'Other' } }),
+        deps,
+      );
+
+      expect(result.outcome).toBe('skipped-out-of-scope');
+    });
+
+    it('leaves a hand-made user of a person outside the scope when they leave', async () => {
+      await inspector.createUser({ email, role: 'Teacher', name: 'By Hand' });
+
+      await applyRosterEvent(
+        eventFor({ action: 'terminate', person: { status: 'inactive', employeeType: 'Substitute' } }),
+        dependencies({ scope }),
+      );
+
+      expect((await talentUser())?.status).not.toBe('Disabled');
+    });
+
+    it('creates a person who comes into the scope after being skipped', async () => {
+      const deps = dependencies({ scope });
+      await applyRosterEvent(eventFor({ day: 10, person: { employeeType: 'Substitute' } }), deps);
+
+      const result = await applyRosterEvent(
+        eventFor({ day: 11, person: { employeeType: 'Full-time' } }),
+        deps,
+      );
+
+      expect(result.outcome).toBe('created');
+    });
+
     it('deactivates a synced person who leaves the scope', async () => {
       const deps = dependencies({ scope });
       await applyRosterEvent(eventFor({ day: 10 }), deps);
