@@ -65,8 +65,8 @@ export interface SavedReport extends CsvMeasure {
 }
 
 /**
- * Saves a complete report to S3: streams its CSV to the report key by multipart upload while measuring
- * bytes, SHA-256 and rows, records the SHA-256 as object metadata and checks it against S3's own, then
+ * Saves a complete report to S3. Streams its CSV to the report key by multipart upload while measuring
+ * bytes, SHA-256 and rows. Records the SHA-256 as object metadata and checks it against S3's own. Then
  * writes the manifest and, when configured, the latest pointer. The manifest goes last, so its presence
  * means the CSV is complete.
  *
@@ -173,7 +173,7 @@ function withBom(stream: Readable): Readable {
   return Readable.from(prefixed(), { objectMode: false });
 }
 
-/** The encryption headers of every write: SSE-S3, or SSE-KMS with the bucket's default key. */
+/** Returns the encryption header of every write: SSE-S3, or SSE-KMS with the bucket's default key. */
 function encryptionParams(input: SaveReportInput): Pick<PutObjectCommandInput, 'ServerSideEncryption'> {
   return { ServerSideEncryption: input.reports.encryption === 'KMS' ? 'aws:kms' : 'AES256' };
 }
@@ -224,8 +224,8 @@ async function uploadCsv(input: SaveReportInput, key: string, source: Readable):
  * Copies the object onto itself with the hex SHA-256 as `sha256` metadata. S3 takes metadata only when a
  * write starts, and the hash is known only after the last byte, so a copy is the one way to attach it.
  *
- * The copy also gives the end-to-end check: a multipart upload carries only per-part SHA-256 checksums
- * (S3 offers full-object checksums of multipart uploads for CRC algorithms only), but CopyObject with a
+ * The copy also gives the end-to-end check. A multipart upload carries only per-part SHA-256 checksums,
+ * because S3 offers full-object checksums of multipart uploads for CRC algorithms only. CopyObject with a
  * checksum algorithm makes S3 compute the SHA-256 of the whole stored object. That value must equal the
  * hash computed from the bytes as they left Talent, or the save fails.
  */
@@ -235,8 +235,8 @@ async function storeChecksumMetadata(
   measure: CsvMeasure,
 ): Promise<void> {
   if (measure.bytes > MAX_COPY_BYTES) {
-    // NOTE: objects over 5 GiB keep no sha256 metadata and no S3 full-object check; the manifest still
-    // carries the hash, and the upload's per-part checksums were verified by S3.
+    // NOTE: objects over 5 GiB keep no sha256 metadata and get no full-object check. The manifest still
+    // carries the hash, and S3 verified the upload's per-part checksums.
     input.logger?.warn('Report is larger than one CopyObject can copy; sha256 is only in the manifest', {
       requestId: input.run.requestId,
       bytes: measure.bytes,
@@ -262,7 +262,7 @@ async function storeChecksumMetadata(
     new HeadObjectCommand({ Bucket: input.bucket, Key: key, ChecksumMode: 'ENABLED' }),
   );
   if (!head.ChecksumSHA256) {
-    // Amazon S3 always answers with the checksum here; some S3-compatible servers keep none.
+    // Amazon S3 returns the checksum after a copy with ChecksumAlgorithm. Some S3-compatible servers keep none.
     input.logger?.warn('S3 returned no SHA-256 for the stored CSV; the end-to-end check was skipped', {
       key,
     });

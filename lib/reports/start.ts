@@ -34,7 +34,7 @@ export interface StartedRun {
  * Returns the execution name of a schedule's run for a scheduled time:
  * `{schedule}-{period start}-{YYYYMMDDTHHmmssZ}`, or `{schedule}-{YYYYMMDDTHHmmssZ}` without a date range.
  * The name is a function of the schedule and the time only, so a second trigger for the same time gets
- * the same name and Step Functions starts nothing new: it answers ExecutionAlreadyExists, or the running
+ * the same name and Step Functions starts nothing new. It returns ExecutionAlreadyExists, or the running
  * execution's ARN when the input is the same. A rerun adds `-r{base-36 ms}` to make a new name.
  * Schedule names are at most 40 characters of `[a-z0-9-]`, so the name stays within 80 characters and
  * uses no character that Step Functions rejects.
@@ -86,7 +86,7 @@ export async function startReportRun(input: StartReportRunInput): Promise<Starte
   }
 }
 
-/** An ExecutionStarter that calls Step Functions' StartExecution on one state machine. */
+/** Returns an ExecutionStarter that calls Step Functions' StartExecution on one state machine. */
 export function stepFunctionsStarter(client: SFNClient, stateMachineArn: string): ExecutionStarter {
   return async ({ name, input }) => {
     // The SDK throws ExecutionAlreadyExists with that name, which startReportRun matches.
@@ -146,7 +146,7 @@ export function backfillTimes(schedule: ScheduleConfig, from: string, to: string
   return fireDays.map((day) => zonedInstant(day, hour, minute, schedule.timeZone));
 }
 
-/** The hour and minute of a cron expression with a fixed time of day; noon otherwise. */
+/** Returns the hour and minute of a cron expression with a fixed time of day, or noon for any other. */
 export function cronTimeOfDay(cron: string): { hour: number; minute: number } {
   const [minute, hour] = cron.replace(/^cron\(/, '').split(' ');
   if (minute && hour && /^\d+$/.test(minute) && /^\d+$/.test(hour)) {
@@ -157,8 +157,8 @@ export function cronTimeOfDay(cron: string): { hour: number; minute: number } {
 
 /**
  * Returns the instant when a wall clock in `timeZone` shows `hour:minute` on `day` (days since
- * 1970-01-01). The zone's offset is read at a first guess and read again at the result, which settles it
- * across a daylight-saving change; a time inside a spring-forward gap comes out an hour earlier.
+ * 1970-01-01). The zone's offset is read at a first guess and again at the result, which settles it
+ * across a daylight-saving change. A time inside a spring-forward gap comes out an hour earlier.
  */
 export function zonedInstant(day: number, hour: number, minute: number, timeZone: string): Date {
   const wall = day * MS_PER_DAY + (hour * 60 + minute) * 60_000;
