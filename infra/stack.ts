@@ -5,6 +5,7 @@ import type { Config } from '../lib/config/schema';
 import { Alerts } from './constructs/alerts';
 import { FunctionFactory } from './constructs/function-factory';
 import { ReportDelivery } from './constructs/report-delivery';
+import { RosterReconcile } from './constructs/roster-reconcile';
 import { RosterRelease } from './constructs/roster-release';
 import { ROSTER_MAX_RECEIVE_COUNT, RosterSync } from './constructs/roster-sync';
 
@@ -22,6 +23,7 @@ export class TalentSyncStack extends Stack {
   readonly alerts: Alerts;
   readonly rosterSync: RosterSync;
   readonly rosterRelease: RosterRelease;
+  readonly rosterReconcile: RosterReconcile;
   readonly reportDelivery: ReportDelivery;
 
   constructor(scope: Construct, id: string, props: TalentSyncStackProps) {
@@ -44,6 +46,13 @@ export class TalentSyncStack extends Stack {
       functions,
       rosterSync: this.rosterSync,
       alerts: this.alerts,
+    });
+    this.rosterReconcile = new RosterReconcile(this, 'RosterReconcile', {
+      config: props.config,
+      functions,
+      alerts: this.alerts,
+      stateTable: this.rosterSync.stateTable,
+      auditTable: this.rosterSync.auditTable,
     });
     this.reportDelivery = new ReportDelivery(this, 'ReportDelivery', {
       config: props.config,
@@ -72,6 +81,10 @@ export class TalentSyncStack extends Stack {
       StateTableName: {
         value: this.rosterSync.stateTable.tableName,
         description: 'DynamoDB table with the last applied change per person',
+      },
+      RosterBucketName: {
+        value: this.rosterReconcile.bucket.bucketName,
+        description: 'S3 bucket for full rosters: upload to roster/inbox/, plans appear in roster/plans/',
       },
       AuditTableName: {
         value: this.rosterSync.auditTable.tableName,

@@ -24,6 +24,7 @@ export const FUNCTION_NAMES = [
   'report-start',
   'report-alert',
   'roster-release',
+  'roster-reconcile',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 

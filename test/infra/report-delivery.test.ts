@@ -115,7 +115,10 @@ describe('ReportDelivery start function', () => {
   });
 
   it('sends a start that keeps failing to the schedule dead-letter queue', () => {
-    const configs = Object.values(plain.template.findResources('AWS::Lambda::EventInvokeConfig'));
+    const startFunction = logicalId(plain.stack.reportDelivery.startFunction);
+    const configs = Object.values(plain.template.findResources('AWS::Lambda::EventInvokeConfig')).filter(
+      (candidate) => describeResource(candidate.Properties.FunctionName) === startFunction,
+    );
     expect(configs).toHaveLength(1);
     const config = configs[0]?.Properties;
     expect(config?.MaximumRetryAttempts).toBe(2);

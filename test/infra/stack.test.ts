@@ -36,9 +36,20 @@ function ids() {
     accessLogsBucket: logicalId(reportDelivery.accessLogsBucket),
     stateMachine: logicalId(reportDelivery.stateMachine),
     scheduleDeadLetterQueue: logicalId(reportDelivery.scheduleDeadLetterQueue),
+    reconcileFailureQueue: logicalId(synthesized.stack.rosterReconcile.failureQueue),
     topic: logicalId(alerts.topic),
     key: logicalId(alerts.key),
   };
+}
+
+/**
+ * Returns the functions of `functions/`, without the one the CDK adds per stack to set S3 bucket
+ * notifications at deployment time.
+ */
+function talentSyncFunctions() {
+  return Object.entries(synthesized.template.findResources('AWS::Lambda::Function')).filter(
+    ([id]) => !id.startsWith('BucketNotificationsHandler'),
+  );
 }
 
 describe('RosterSync', () => {
@@ -107,7 +118,7 @@ describe('RosterSync', () => {
         .flatMap(() => (policy.Properties.Queues as unknown[]).map(describeResource)),
     );
     expect(guarded.sort()).toEqual(
-      [ids().deadLetterQueue, ids().queue, ids().scheduleDeadLetterQueue].sort(),
+      [ids().deadLetterQueue, ids().queue, ids().scheduleDeadLetterQueue, ids().reconcileFailureQueue].sort(),
     );
   });
 
@@ -353,6 +364,7 @@ describe('Alerts', () => {
         'AWS/Lambda/Errors',
         'AWS/SQS/ApproximateNumberOfMessagesVisible',
         'AWS/SQS/ApproximateNumberOfMessagesVisible',
+        'AWS/SQS/ApproximateNumberOfMessagesVisible',
         'AWS/States/ExecutionsFailed',
         'AWS/States/ExecutionsTimedOut',
       ].sort(),
@@ -360,7 +372,9 @@ describe('Alerts', () => {
     const queues = alarms
       .filter((alarm) => alarm.Properties.Namespace === 'AWS/SQS')
       .map((alarm) => describeResource(alarm.Properties.Dimensions[0].Value));
-    expect(queues.sort()).toEqual([ids().deadLetterQueue, ids().scheduleDeadLetterQueue].sort());
+    expect(queues.sort()).toEqual(
+      [ids().deadLetterQueue, ids().scheduleDeadLetterQueue, ids().reconcileFailureQueue].sort(),
+    );
   });
 
   it('notifies the topic when a count reaches one', () => {
@@ -414,8 +428,8 @@ describe('Alerts', () => {
 
 describe('functions', () => {
   it('run Node.js 24 on ARM64 with tracing', () => {
-    const functions = Object.entries(synthesized.template.findResources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(8);
+    const functions = talentSyncFunctions();
+    expect(functions).toHaveLength(9);
     for (const [id, fn] of functions) {
       const props = fn.Properties;
       expect(props.Runtime, id).toBe('nodejs24.x');
@@ -430,7 +444,7 @@ describe('functions', () => {
 
   it('log to their own log group with a retention period', () => {
     const { template } = synthesized;
-    const functions = Object.entries(template.findResources('AWS::Lambda::Function'));
+    const functions = talentSyncFunctions();
     const logGroups = functions.map(([, fn]) => describeResource(fn.Properties.LoggingConfig.LogGroup));
     expect(new Set(logGroups).size).toBe(functions.length);
     for (const logGroup of logGroups) {
