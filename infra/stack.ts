@@ -3,6 +3,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { Config } from '../lib/config/schema';
 import { Alerts } from './constructs/alerts';
+import { Dashboard, dashboardProps } from './constructs/dashboard';
 import { FunctionFactory } from './constructs/function-factory';
 import { ReportDelivery } from './constructs/report-delivery';
 import { RosterReconcile } from './constructs/roster-reconcile';
@@ -60,6 +61,7 @@ export class TalentSyncStack extends Stack {
       alerts: this.alerts,
       logRetention,
     });
+    new Dashboard(this, 'Dashboard', dashboardProps(this.alerts, this.rosterSync, this.reportDelivery));
 
     this.addOutputs();
   }
