@@ -30,6 +30,9 @@ export interface LiveReportSource {
  * stops after `pagination.pageCount` pages, or at the first empty page. Talent 429 and 5xx answers are
  * retried by the client; one that persists fails the stream, and with it the save.
  */
+// NOTE: pages are fetched one after another within the client's rate limit (talent.requestsPerSecond,
+// default 5), so about 500 rows a second. A live report of millions of rows would not finish within the
+// save function's 15 minutes; use an export for those.
 export function liveReportSource(options: LiveReportOptions): LiveReportSource {
   const pageSize = options.pageSize ?? LIVE_PAGE_SIZE;
   let writer: CsvRecordWriter | undefined;
