@@ -194,3 +194,45 @@ describe('report state machine limits', () => {
     expect(machineTimeoutSeconds()).toBeLessThan(365 * 24 * 3600);
   });
 });
+
+describe('least privilege across every policy', () => {
+  type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+  function statements(): { policy: string; statement: Statement }[] {
+    const policies = synthesized.template.findResources('AWS::IAM::Policy');
+    return Object.entries(policies).flatMap(([policy, body]) =>
+      (body.Properties.PolicyDocument.Statement as Statement[]).map((statement) => ({ policy, statement })),
+    );
+  }
+
+  const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+  it('grants no action wildcard', () => {
+    const wildcards = statements().flatMap(({ policy, statement }) =>
+      list(statement.Action)
+        .filter((action) => action === '*' || action.endsWith(':*'))
+        .map((action) => `${policy}: ${action}`),
+    );
+    expect(wildcards).toEqual([]);
+  });
+
+  it('allows Resource "*" only for actions without resource-level permissions', () => {
+    // X-Ray trace writes and the CloudWatch Logs delivery calls of a state machine accept no resource ARN.
+    const allowed =
+      /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
+    const broad = statements()
+      .filter(({ statement }) => statement.Effect === 'Allow' && list(statement.Resource).includes('*'))
+      .flatMap(({ policy, statement }) =>
+        list(statement.Action)
+          .filter((action) => !allowed.test(action))
+          .map((action) => `${policy}: ${action}`),
+      );
+    expect(broad).toEqual([]);
+  });
+
+  it('gives every function its own role', () => {
+    const functions = Object.values(synthesized.template.findResources('AWS::Lambda::Function'));
+    const roles = functions.map((fn) => describeResource(fn.Properties.Role));
+    expect(new Set(roles).size).toBe(functions.length);
+  });
+});
