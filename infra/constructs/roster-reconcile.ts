@@ -78,9 +78,9 @@ export class RosterReconcile extends Construct {
       ],
     });
 
-    // Reading every Talent user and the groups of each kept one takes one call per user; at the
-    // default 5 requests per second a 2,000-person roster needs about 7 minutes, so the function
-    // gets Lambda's maximum time.
+    // Reading the groups of each kept user takes one call per user. At the default 5 requests per
+    // second a roster of 2,000 existing users needs about 7 minutes, so the function gets Lambda's
+    // maximum time.
     this.reconcileFunction = props.functions.create(this, 'ReconcileFunction', 'roster-reconcile', {
       description: 'Plans, and in apply mode applies, a full roster uploaded to the roster bucket',
       timeout: Duration.minutes(15),
@@ -103,7 +103,7 @@ export class RosterReconcile extends Construct {
       retentionPeriod: Duration.days(14),
     });
     // S3 invokes the function asynchronously. One retry covers a Talent outage; a run that still
-    // fails sends the event to the failure queue, whose alarm tells the operator to re-run it.
+    // fails sends the event to the failure queue, whose alarm asks the operator to re-run it.
     this.reconcileFunction.configureAsyncInvoke({
       retryAttempts: 1,
       maxEventAge: Duration.hours(6),

@@ -45,7 +45,7 @@ export const reconcileSchema = z.strictObject({
   mode: z.enum(['plan', 'apply']).default('plan'),
   /**
    * E-mail domains the sync owns. A Talent user missing from the roster is deactivated only when its
-   * domain is listed here or the state table knows its address; an empty list leaves the domain test out.
+   * domain is listed here or the state table records its address; an empty list leaves the domain test out.
    */
   domains: z.array(domain).default([]),
   /** Deactivate Talent Admins missing from the roster too; by default they are left alone. */

@@ -44,11 +44,11 @@ export interface ApplyOptions {
 }
 
 /**
- * Applies a plan with the bulk endpoints where they fit: missing groups first, then `createUsers`
- * per role in batches followed by `updateUsersGroups` per identical group list (the bulk create
- * takes no groups), `updateUser` for name, role and status, `updateUsersGroups` for group changes,
- * and `updateUser` or `deleteUser` for leavers. A rejected item is listed in `failures` and
- * recorded in the audit trail; the rest go on.
+ * Applies a plan with the bulk endpoints where they fit. Missing groups are created first. Then
+ * `createUsers` runs per role in batches, followed by `updateUsersGroups` per identical group list,
+ * because the bulk create takes no groups. `updateUser` sets name, role and status,
+ * `updateUsersGroups` the group changes, and `updateUser` or `deleteUser` handles leavers. A
+ * rejected item is listed in `failures` and recorded in the audit trail, and the rest go on.
  */
 export async function applyPlan(plan: ReconcilePlan, options: ApplyOptions): Promise<ApplyResult> {
   const result: ApplyResult = {

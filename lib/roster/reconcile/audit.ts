@@ -4,7 +4,7 @@ import { personKey } from '../state';
 
 export type { AuditUserSnapshot as AuditUserFields } from '../audit';
 
-/** Where applied changes are recorded; the audit store satisfies it. */
+/** The recorder of applied changes, which the audit store implements. */
 export type ReconcileAuditSink = Pick<AuditStore, 'record'>;
 
 /**

@@ -1,7 +1,7 @@
 import type { ApplyResult } from './apply';
 import type { ReconcilePlan } from './plan';
 
-/** Rows of each list that the text summary shows before it says how many more there are. */
+/** Rows of each list that the text summary shows before it counts the rest. */
 const LISTED_ITEMS = 20;
 
 /** Counts per kind of change, for the summary table, logs and metrics. */

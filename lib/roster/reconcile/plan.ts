@@ -4,7 +4,7 @@ import { groupKey, managedGroupMatcher, mergeGroups, resolveGroups, resolveRole,
 import { displayName } from '../upsert';
 import type { RejectedRow, RosterRecord, RosterSnapshot } from './record';
 
-/** Where a planned change came from in the roster. */
+/** The roster row that a planned change comes from. */
 export interface RowRef {
   row?: number;
   employeeId?: string;
@@ -57,12 +57,12 @@ export interface BrakeCheck {
   /** Talent users in the sync's scope, the base of the share. */
   inScope: number;
   maxShare: number;
-  /** The most deactivations allowed without forcing: floor(maxShare × inScope). */
+  /** The maximum deactivations allowed without forcing: floor(maxShare × inScope). */
   limit: number;
   tripped: boolean;
 }
 
-/** What one reconcile run would change in Talent, and whom it leaves alone and why. */
+/** The changes one reconcile run would make in Talent, and the people it leaves alone with the reason. */
 export interface ReconcilePlan {
   runId: string;
   createdAt: string;
@@ -77,7 +77,7 @@ export interface ReconcilePlan {
   brake: BrakeCheck;
 }
 
-/** A Talent user as the planner sees it; `groups` is set only for users whose groups were read. */
+/** A Talent user as the planner reads it; `groups` is set only for users whose groups were read. */
 export interface TalentUserView extends TalentUserSummary {
   groups?: string[];
 }
@@ -120,7 +120,7 @@ export function usersNeedingGroups(
 /**
  * Diffs the roster against Talent. Pure: it makes no calls. A Talent user that no roster row names
  * is deactivated only when the sync manages it (its domain is in `roster.reconcile.domains`, or the
- * state table knows its address), it is not an Admin (unless `deactivateAdmins`), and no invalid
+ * state table records its address), it is not an Admin (unless `deactivateAdmins`), and no invalid
  * row carries its address or id.
  */
 export function planReconcile(input: PlanInput): ReconcilePlan {
@@ -310,7 +310,7 @@ function planMissingUsers(
         email: user.email,
         kind: 'not-managed',
         reason:
-          'not in the roster, and neither its domain is in roster.reconcile.domains nor the state table knows it',
+          'not in the roster, and neither its domain is in roster.reconcile.domains nor does the state table record it',
       });
       continue;
     }

@@ -30,7 +30,7 @@ export const DEFAULT_COLUMN_NAMES: Record<RosterColumnField, readonly string[]> 
   status: ['status', 'employmentStatus', 'employeeStatus'],
 };
 
-/** Which header holds each field, as `resolveColumns` found it. */
+/** The header of each field, as `resolveColumns` found it. */
 export type ColumnMapping = Partial<Record<RosterColumnField, string>>;
 
 /**

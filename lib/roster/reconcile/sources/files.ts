@@ -11,7 +11,7 @@ export type RosterFormat = 'csv' | 'oneroster';
 
 /**
  * Parses roster bytes as uploaded: a `.zip` is a OneRoster bundle, anything else a column-mapped CSV
- * unless `format` says otherwise.
+ * unless `format` sets another.
  */
 export function parseRosterBytes(
   name: string,

@@ -2,7 +2,7 @@ import { parseConfig } from '../../../../lib/config/load';
 import type { Config } from '../../../../lib/config/schema';
 import type { RosterRecord, RosterSnapshot } from '../../../../lib/roster/reconcile/record';
 
-/** A config with the role and group rules the reconcile tests use, and optional overrides of `roster`. */
+/** Builds a config with the role and group rules of the reconcile tests, and overrides of `roster`. */
 export function reconcileConfig(
   roster: Record<string, unknown> = {},
   baseUrl = 'http://127.0.0.1:9/api/v2',
