@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../lib/config/errors';
 import { parseConfig } from '../../../lib/config/load';
 
-function problemsOf(roster: unknown): string[] {
+function problemsOf(roster: unknown): readonly string[] {
   try {
     parseConfig({
       talent: { baseUrl: 'http://127.0.0.1:1/api/v2', tokenSecretName: 'talent-token' },
