@@ -108,7 +108,7 @@ function loadEnvironment(options: ReconcileCommandOptions): {
   stateTable?: string;
 } {
   if (options.local) {
-    const endpoints = readLocalEndpoints(options.localDir);
+    const endpoints = readLocal(options.localDir);
     applyLocalEnvironment(endpoints);
     const config = loadConfigFile(options.config ?? endpoints.configFile);
     return {
@@ -133,6 +133,15 @@ function loadEnvironment(options: ReconcileCommandOptions): {
     token: () => getSecretValue(config.talent.tokenSecretName),
     ...(stateTable ? { stateTable } : {}),
   };
+}
+
+/** Reads the local stack's endpoints; a missing file is bad usage, because the fix is to start the stack. */
+function readLocal(dir: string): ReturnType<typeof readLocalEndpoints> {
+  try {
+    return readLocalEndpoints(dir);
+  } catch (error) {
+    throw new CliError((error as Error).message, 2, { cause: error });
+  }
 }
 
 async function readRoster(options: ReconcileCommandOptions, config: Config) {
