@@ -38,7 +38,7 @@ beforeAll(async () => {
   );
   const secretsFile = join(dir, 'secrets.json');
   writeFileSync(secretsFile, JSON.stringify({ [TOKEN_SECRET]: DEFAULT_TOKENS.system }));
-  // Without --local the token comes from Secrets Manager; the local secrets file stands in for it.
+  // Without --local the token comes from Secrets Manager; the local secrets file replaces it here.
   process.env[ENV.secretsFile] = secretsFile;
   delete process.env[ENV.stateTableName];
   delete process.env[ENV.auditTableName];
