@@ -24,7 +24,7 @@ export interface DashboardProps {
   readonly talentErrorThreshold?: number;
 }
 
-/** The dashboard props of the stack's roster sync and report delivery, with the default thresholds. */
+/** Collects the dashboard props from the stack's roster sync and report delivery, with the default thresholds. */
 export function dashboardProps(
   alerts: Alerts,
   rosterSync: RosterSync,
@@ -201,7 +201,7 @@ function powertoolsMetric(metricName: string, service: string, statistic: string
   });
 }
 
-/** One line per value of `dimension`, found by a CloudWatch SEARCH, so new reasons appear by themselves. */
+/** Builds a CloudWatch SEARCH with one line per value of `dimension`, so new reasons appear by themselves. */
 function search(metricName: string, dimension: string, service: string): cloudwatch.MathExpression {
   return new cloudwatch.MathExpression({
     expression: `SEARCH('{${METRICS_NAMESPACE},${dimension},service} MetricName="${metricName}" service="${service}"', 'Sum', ${PERIOD.toSeconds()})`,

@@ -7,9 +7,9 @@ import type { MiddlewareObj } from '@middy/core';
  * so renaming one here needs the same change in `infra/constructs/dashboard.ts`.
  */
 export const METRIC_NAMES = {
-  /** Webhook deliveries answered with 2xx, by `Outcome` (accepted or ignored). */
+  /** Webhook deliveries that got a 2xx response, by `Outcome` (accepted or ignored). */
   webhookAccepted: 'WebhookAccepted',
-  /** Webhook deliveries answered with 4xx or 5xx, by `Reason`. */
+  /** Webhook deliveries that got a 4xx or 5xx response, by `Reason`. */
   webhookRejected: 'WebhookRejected',
   /** Milliseconds of one Talent client call, retries and rate-limit waits included. */
   talentLatency: 'TalentCallLatency',
@@ -47,7 +47,7 @@ interface HttpResponse {
 /**
  * A middy middleware that counts each webhook response as accepted or rejected by reason, and publishes
  * the metrics. Use it before the middleware that turns errors into responses: middy runs `onError`
- * handlers in reverse order, so this one then sees the response that the other set.
+ * handlers in reverse order, so this one then reads the response that the other set.
  */
 export function webhookMetrics(metrics: Metrics): MiddlewareObj<unknown, HttpResponse | undefined> {
   const record = (response: HttpResponse | undefined | null) => {

@@ -6,7 +6,7 @@ function recordingMetrics() {
   const metrics = new Metrics({ namespace: 'Test', serviceName: 'test' });
   const single = { addDimension: vi.fn(), addMetric: vi.fn() };
   vi.spyOn(metrics, 'singleMetric').mockReturnValue(single as unknown as Metrics);
-  const added = vi.spyOn(metrics, 'addMetric').mockImplementation(() => undefined);
+  const added = vi.spyOn(metrics, 'addMetric').mockImplementation(() => metrics);
   return { metrics, single, added };
 }
 
