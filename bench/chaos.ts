@@ -5,7 +5,7 @@ import { runChaos } from '../test/reliability/chaos-run';
 /**
  * `npm run chaos`: the chaos run at full size through the local stack, printing the figures that
  * docs/RELIABILITY.md records. Exits 1 when the final roster differs from the expected one, a user was
- * created twice, or the dead-letter queue holds anything but the invalid events sent on purpose.
+ * created twice, or the dead-letter queue contains anything but the invalid events sent on purpose.
  */
 
 const USAGE = `Usage: npm run chaos -- [--people N] [--events-per-person N] [--fault-rate R] [--seed N] [--json]

@@ -17,9 +17,9 @@ import { parseRosterMessage } from './message';
 import { personKey } from './state';
 
 /**
- * Listing and redriving the roster dead-letter queue. A message there failed `maxReceiveCount` times;
- * its reason is in the roster audit trail (the apply function writes a `failed` entry per attempt),
- * or, for a body that is not a roster event, follows from the body itself.
+ * Listing and redriving the roster dead-letter queue. A message there failed `maxReceiveCount` times.
+ * The apply function writes a `failed` audit entry per attempt, which gives the reason. A body that is
+ * not a roster event has no audit entry, and the schema check of the body gives the reason instead.
  */
 
 /** One message in the dead-letter queue, with ids and a masked e-mail only. */
@@ -34,7 +34,7 @@ export interface DeadLetter {
   receiveCount: number;
   /** When the message was first sent to the roster queue (ISO 8601). */
   sentAt?: string;
-  /** Why the first attempt failed, as the audit trail or the body check gives it. */
+  /** The reason of the first failed attempt, from the audit trail or the body check. */
   reason: string;
 }
 
@@ -136,14 +136,14 @@ export interface RedriveResult {
   taskHandle?: string;
   /** Requested event ids that no message in the dead-letter queue carries. */
   notFound: string[];
-  /** Why the move task was not used, when it was preferred. */
+  /** The reason the preferred move task was not used. */
   fallbackReason?: string;
 }
 
 /**
  * Moves dead-letter messages back to the roster queue. The loop receives each message, sends it to
- * the source queue with the same message group id and a new deduplication id (the old one may still
- * be in SQS's five-minute window and would be dropped), then deletes it from the dead-letter queue.
+ * the source queue with the same message group id, then deletes it from the dead-letter queue. Each
+ * send gets a new deduplication id, because SQS would drop the old one within its five-minute window.
  * A message sent but not yet deleted when the loop stops is sent again by the next redrive; the
  * apply function skips the second copy as a duplicate.
  */
@@ -212,7 +212,7 @@ async function moveMessage(options: RedriveOptions, message: Message): Promise<v
   );
 }
 
-/** A deduplication id of its own per redrive: 64 hex characters, within SQS's 128. */
+/** Returns a deduplication id of its own per redrive: 64 hex characters, within SQS's 128. */
 function redriveDeduplicationId(messageId: string, groupId: string): string {
   return createHash('sha256')
     .update(`${groupId}\n${messageId}\n${Date.now()}\n${Math.random()}`)

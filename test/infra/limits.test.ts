@@ -52,7 +52,7 @@ function mapping() {
   return found.Properties;
 }
 
-/** A roster event with every field at its maximum length, the largest message the webhook can queue. */
+/** Builds a roster event with every field at its maximum length, the largest message the webhook can queue. */
 function largestRosterEvent(): RosterEvent {
   const text = (length: number) => 'é'.repeat(length);
   const event: RosterEvent = {
@@ -147,7 +147,7 @@ describe('webhook limits', () => {
 
   // NOTE: ten events at every length limit, in two-byte UTF-8 text, come to about 274 KiB, over the
   // batch limit, and enqueueRosterEvents sends ten per batch whatever their size: SQS would reject the
-  // batch and the webhook would answer 503 to every retry. The test is an expected failure until the
+  // batch and the webhook would return 503 to every retry. The test is an expected failure until the
   // batches are split by size; then it fails, and becomes a plain `it`.
   it.fails('fits ten of the largest events in one SendMessageBatch', () => {
     const bytes = Buffer.byteLength(JSON.stringify(largestRosterEvent()));

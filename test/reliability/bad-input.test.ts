@@ -6,7 +6,7 @@ import { signGenericDelivery, signMergeBody } from '../../lib/hris';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 
 // A corpus of bad webhook requests over HTTP to the local stack. Each must get its documented 4xx
-// with a reason, or the documented 200 for a delivery that is acknowledged and ignored; none may get
+// with a reason, or the documented 200 for a delivery that is acknowledged and ignored. None may get
 // a 5xx, and none may put anything on the queue or reach Talent.
 
 const GENERIC_SECRET = 'local-generic-signing-secret';
@@ -58,7 +58,7 @@ interface BadRequest {
   reason?: RegExp;
 }
 
-/** A generic delivery signed correctly at `seconds`, with extra or replaced headers. */
+/** Builds a generic delivery signed correctly at `seconds`, with extra or replaced headers. */
 function signedGeneric(
   name: string,
   body: string | Buffer,
@@ -97,7 +97,7 @@ function nested(depth: number, open = '[', close = ']'): string {
   return `${open.repeat(depth)}${close.repeat(depth)}`;
 }
 
-/** The corpus. Built lazily, so that timestamps are signed just before sending. */
+/** Builds the corpus when the test runs, so that timestamps are signed just before sending. */
 function corpus(): BadRequest[] {
   const body = genericBody();
   const valid = signGenericDelivery(GENERIC_SECRET, body, nowSeconds());

@@ -173,21 +173,22 @@ async function driveChaos(
   const record = (status: number) => {
     statuses[status] = (statuses[status] ?? 0) + 1;
   };
+  // Invalid on purpose: each conflicting person is hired, then moved onto a seeded user's address.
+  // They go first, so that their retries until the dead-letter queue overlap the main deliveries.
+  const conflictHistories = conflictingPeople(conflicts);
+  const malformed = options.malformedMessages ?? 1;
+  for (let index = 0; index < malformed; index += 1) await sendMalformedMessage(stack, index);
+  const conflictDeliveries = conflictHistories
+    .flat()
+    .map((event) => ({ group: event.person.employeeId, event }));
   await sendInGroupOrder(
-    plan.deliveries.map((delivery) => ({ group: delivery.group, event: delivery.event })),
+    [
+      ...conflictDeliveries,
+      ...plan.deliveries.map((delivery) => ({ group: delivery.group, event: delivery.event })),
+    ],
     options.concurrency ?? 8,
     async (event) => record(await send(stack, event)),
   );
-
-  // Invalid on purpose: each conflicting person is hired, then moved onto a seeded user's address.
-  const conflictHistories = conflictingPeople(conflicts);
-  await sendInGroupOrder(
-    conflictHistories.flat().map((event) => ({ group: event.person.employeeId, event })),
-    1,
-    async (event) => record(await send(stack, event)),
-  );
-  const malformed = options.malformedMessages ?? 1;
-  for (let index = 0; index < malformed; index += 1) await sendMalformedMessage(stack, index);
 
   await stack.drainRoster(options.drainTimeoutMs ?? 600_000);
   stack.simulator.setFaults(undefined);

@@ -6,7 +6,7 @@ import { signGenericDelivery, signMergeBody } from '../../lib/hris';
 import { replayExamples } from '../../local/replay';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 
-// Two checks on one local stack. Secret rotation: while the signing secret holds
+// Two checks on one local stack. Secret rotation: while the signing secret contains
 // {"current", "previous"}, deliveries signed with either key are accepted, so the sender and the
 // operator can switch keys at different moments without a rejected delivery. Logs: the whole example
 // flow runs at DEBUG level while every write to stdout and stderr is captured, and no line may
