@@ -102,6 +102,8 @@ async function applyCreates(context: ApplyContext): Promise<void> {
     for (const batch of chunk(creates, batchSize)) {
       const byEmail = new Map(batch.map((create) => [create.email.toLowerCase(), create]));
       try {
+        // NOTE: the bulk create takes no systemId, so with a network token (talent.systemId set) the
+        // target system is Talent's choice; this is untested against a live network tenant.
         const response = await options.talent.createUsers({
           role,
           suppress_invite: options.config.roster.suppressInvite,

@@ -194,6 +194,8 @@ export function planReconcile(input: PlanInput): ReconcilePlan {
       continue;
     }
     if (!user) {
+      // NOTE: users are matched by e-mail only. A person whose address changed since the last sync
+      // is planned as a new user plus a deactivation of the old address, not as an e-mail change.
       const name = displayName(record.person);
       plan.creates.push({
         ...ref,
