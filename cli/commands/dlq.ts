@@ -10,6 +10,7 @@ import {
 import { ENV } from '../../lib/runtime/environment';
 import { applyLocalEnvironment, readLocalEndpoints } from '../../local/environment';
 import { CliError } from '../errors';
+import { DEFAULT_STACK_NAME, readStackOutputs } from '../target';
 
 export interface DlqCommandOptions {
   json?: boolean;
@@ -18,6 +19,8 @@ export interface DlqCommandOptions {
   queueUrl?: string;
   dlqUrl?: string;
   auditTable?: string;
+  stackOutputs?: string;
+  stackName: string;
 }
 
 export interface RedriveCommandOptions extends DlqCommandOptions {
@@ -49,7 +52,12 @@ export function registerDlqCommand(program: Command): void {
       .option('--local-dir <dir>', 'folder of the local stack state, with endpoints.json', '.local')
       .option('--queue-url <url>', 'roster queue URL (default: ROSTER_QUEUE_URL)')
       .option('--dlq-url <url>', 'roster dead-letter queue URL (default: ROSTER_DLQ_URL)')
-      .option('--audit-table <name>', 'roster audit table, for failure reasons (default: AUDIT_TABLE_NAME)');
+      .option('--audit-table <name>', 'roster audit table, for failure reasons (default: AUDIT_TABLE_NAME)')
+      .option(
+        '--stack-outputs <file>',
+        'outputs file written by "cdk deploy --outputs-file FILE", for the queue URLs',
+      )
+      .option('--stack-name <name>', 'stack in the outputs file', DEFAULT_STACK_NAME);
 
   shared(dlq.command('list').description('List dead-letter messages with their first failure reason')).action(
     async (options: DlqCommandOptions) => {
@@ -130,14 +138,16 @@ function resolveTargets(options: DlqCommandOptions): DlqTargets {
     };
   }
 
-  const deadLetterQueueUrl = options.dlqUrl ?? process.env.ROSTER_DLQ_URL;
+  const outputs = options.stackOutputs ? readStackOutputs(options.stackOutputs, options.stackName) : {};
+  const deadLetterQueueUrl = options.dlqUrl ?? outputs.rosterDeadLetterQueueUrl ?? process.env.ROSTER_DLQ_URL;
   if (!deadLetterQueueUrl) {
     throw new CliError(
-      'No dead-letter queue: pass --dlq-url URL (the RosterDeadLetterQueueUrl stack output), or --local.',
+      'No dead-letter queue: pass --dlq-url URL, or --stack-outputs FILE from "cdk deploy --outputs-file ' +
+        'FILE", or --local.',
       2,
     );
   }
-  const queueUrl = options.queueUrl ?? process.env[ENV.rosterQueueUrl];
+  const queueUrl = options.queueUrl ?? outputs.rosterQueueUrl ?? process.env[ENV.rosterQueueUrl];
   const auditTable = options.auditTable ?? process.env[ENV.auditTableName];
   return {
     sqs: new SQSClient({}),

@@ -300,6 +300,32 @@ describe('dlq redrive', () => {
   });
 });
 
+describe('dlq with stack outputs', () => {
+  it('reads the queue URLs from a cdk outputs file', async () => {
+    const file = join(localDir, 'outputs.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        TalentSync: { RosterQueueUrl: queueUrl, RosterDeadLetterQueueUrl: deadLetterQueueUrl },
+      }),
+    );
+    process.env.AWS_ENDPOINT_URL_SQS = sqsServer.url;
+    const result = await run('dlq', 'list', '--stack-outputs', file, '--audit-table', AUDIT_TABLE, '--json');
+    expect(result.code).toBe(0);
+    expect(
+      (JSON.parse(result.stdout) as ListedLetter[]).map((letter) => letter.eventId ?? '(none)').sort(),
+    ).toEqual(['(none)', 'evt-conflict', 'evt-unaudited']);
+  });
+
+  it('rejects an outputs file without the stack', async () => {
+    const file = join(localDir, 'other-outputs.json');
+    writeFileSync(file, JSON.stringify({ OtherStack: {} }));
+    const result = await run('dlq', 'list', '--stack-outputs', file);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/no stack "TalentSync"/);
+  });
+});
+
 describe('dlq arguments', () => {
   it.each([
     ['redrive without --all or --event-id', ['dlq', 'redrive', '--local'], /either --all or --event-id/],
