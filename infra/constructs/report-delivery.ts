@@ -126,14 +126,12 @@ export class ReportDelivery extends Construct {
         resources: [this.bucket.arnForObjects(`${config.reports.prefix}/*`)],
       }),
     );
-    // Without ListBucket, S3 answers a read of a missing key with 403 instead of 404, and the save could
-    // not tell "no manifest yet" from "denied". The condition keeps the listing to the report prefix.
+    // Without ListBucket, S3 returns 403 instead of 404 for a read of a missing key, and the save could
+    // not tell "no manifest yet" from "denied". An s3:prefix condition would not help: a GetObject or
+    // HeadObject request has no s3:prefix key, so S3 would still return 403. The bucket holds report
+    // objects only, so listing it reveals nothing else.
     this.saveFunction.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [this.bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${config.reports.prefix}/*`] } },
-      }),
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
     );
     // SSE-KMS writes need a data key, and the multipart upload and the copy read encrypted parts back.
     this.encryptionKey?.grant(this.saveFunction, 'kms:GenerateDataKey', 'kms:Decrypt');
