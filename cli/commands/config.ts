@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import type { Command } from 'commander';
 import { ConfigError } from '../../lib/config/errors';
 import { configJsonSchema, configReferenceMarkdown } from '../../lib/config/json-schema';
@@ -39,7 +40,7 @@ export function registerConfigCommand(program: Command): void {
     .option('--write', `write ${SCHEMA_FILE} instead of printing`)
     .option('--check', `exit 1 if ${SCHEMA_FILE} differs from the schema`)
     .action((options: GenerateOptions) =>
-      generate(SCHEMA_FILE, `${formatJson(configJsonSchema())}\n`, options),
+      generate(SCHEMA_FILE, `${formatJson(configJsonSchema())}\n`, options, sameJson),
     );
 
   config
@@ -84,9 +85,19 @@ function validateConfig(file: string, options: ValidateOptions): void {
   );
 }
 
-function generate(file: string, content: string, options: GenerateOptions): void {
+/**
+ * Prints, writes or checks a generated file. `same` compares the committed text with the generated one;
+ * the schema compares as JSON, because Biome reformats the committed file.
+ */
+function generate(
+  file: string,
+  content: string,
+  options: GenerateOptions,
+  same: (committed: string, generated: string) => boolean = (committed, generated) => committed === generated,
+): void {
   if (options.check) {
-    if (readOptional(file) !== content) {
+    const committed = readOptional(file);
+    if (committed === undefined || !same(committed, content)) {
       throw new CliError(`${file} is out of date: regenerate it with "npm run config:docs".`, 1);
     }
     console.log(`${file} is up to date.`);
@@ -98,6 +109,14 @@ function generate(file: string, content: string, options: GenerateOptions): void
     return;
   }
   process.stdout.write(content);
+}
+
+function sameJson(committed: string, generated: string): boolean {
+  try {
+    return isDeepStrictEqual(JSON.parse(committed), JSON.parse(generated));
+  } catch {
+    return false;
+  }
 }
 
 function readOptional(file: string): string | undefined {
