@@ -356,7 +356,9 @@ export type RosterConfig = Config['roster'];
 export type ScheduleConfig = Config['reports']['schedules'][number];
 export type DateRangeConfig = NonNullable<ScheduleConfig['dateRange']>;
 
+/** Accepts https, or http on loopback; an unparseable URL passes here because `z.url()` reports it. */
 function isHttpsOrLoopback(url: string): boolean {
+  if (!URL.canParse(url)) return true;
   const { protocol, hostname } = new URL(url);
   return protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(hostname);
 }
