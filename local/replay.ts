@@ -12,7 +12,8 @@ export interface ExampleDelivery {
 }
 
 export interface ReplayResult {
-  deliveries: { file: string; status: number; detail: string }[];
+  /** `status` is the HTTP status, or undefined for an example skipped because its source is not configured. */
+  deliveries: { file: string; status?: number; detail: string }[];
 }
 
 /**
@@ -24,6 +25,13 @@ export async function replayExamples(stack: LocalStack, folder = 'examples/webho
   const deliveries: ReplayResult['deliveries'] = [];
   for (const file of await listJsonFiles(folder)) {
     const example = JSON.parse(await readFile(file, 'utf8')) as ExampleDelivery;
+    if (!stack.config.roster.sources.some((source) => source.name === example.source)) {
+      deliveries.push({
+        file: relative(process.cwd(), file),
+        detail: `skipped: this config has no source named "${example.source}"`,
+      });
+      continue;
+    }
     const headers = await signForNow(stack, example);
     const response = await fetch(`${stack.endpoints.webhookBaseUrl}/${encodeURIComponent(example.source)}`, {
       method: 'POST',

@@ -296,15 +296,17 @@ async function readLocalSecrets(secretsPath: string, config: Config): Promise<st
     config.talent.tokenSecretName,
     ...config.roster.sources.flatMap((source) => [source.signingSecretName, source.apiSecretName]),
   ].filter((name): name is string => typeof name === 'string');
-  const missing = [...new Set(names)].filter(
-    (name) => typeof secrets[name] !== 'string' || secrets[name] === '',
-  );
+  const missing = [...new Set(names)].filter((name) => !isSecretValue(secrets[name]));
   if (missing.length > 0) {
     throw new ConfigError(
-      `The secrets file ${secretsPath} has no string value for ${missing.map((name) => `"${name}"`).join(', ')}: add ${missing.length === 1 ? 'it' : 'them'}.`,
+      `The secrets file ${secretsPath} has no value (a string, or an object for a JSON secret) for ${missing.map((name) => `"${name}"`).join(', ')}: add ${missing.length === 1 ? 'it' : 'them'}.`,
     );
   }
   return secrets[config.talent.tokenSecretName] as string;
+}
+
+function isSecretValue(value: unknown): boolean {
+  return (typeof value === 'string' && value !== '') || (typeof value === 'object' && value !== null);
 }
 
 /** Client settings for one local server: its endpoint, the local region and s3rver's fixed key pair. */

@@ -18,8 +18,8 @@ export async function printSummary(
   if (replay) {
     console.log('\nReplayed webhooks:');
     for (const delivery of replay.deliveries) {
-      console.log(`  ${delivery.status}  ${delivery.file}  ${delivery.detail}`);
-      if (delivery.status >= 300) ok = false;
+      console.log(`  ${delivery.status ?? '---'}  ${delivery.file}  ${delivery.detail}`);
+      if (delivery.status !== undefined && delivery.status >= 300) ok = false;
     }
   }
 

@@ -7,6 +7,7 @@ import type { ChangeContext, ChangeResult } from './change';
 import { PermanentApplyError } from './errors';
 import type { RosterPerson } from './event';
 import { ensureGroups } from './groups';
+import { reactivatedStatus } from './reactivation';
 import { groupKey, managedGroupMatcher, mergeGroups, resolveGroups, resolveRole, sameGroups } from './rules';
 import type { RosterTalent } from './talent';
 
@@ -113,8 +114,9 @@ export function userSnapshot(user: TalentUser): AuditUserSnapshot {
 }
 
 /**
- * Sends only the fields that differ. A Disabled user becomes Active again (a rehire); an Invited
- * user stays Invited, because only accepting the invitation activates a user.
+ * Sends only the fields that differ. A Disabled user is reactivated (a rehire): Active if they had
+ * signed in before, else Invited. An Invited user stays Invited, because only accepting the
+ * invitation activates a user.
  */
 async function updateUser(
   context: ChangeContext,
@@ -128,7 +130,7 @@ async function updateUser(
   if (desired.name && user.name !== desired.name) changes.name = desired.name;
   if (user.role !== desired.role) changes.role = desired.role;
   if (!sameGroups(groups, user.groups)) changes.groups = groups;
-  if (user.status === 'Disabled') changes.status = 'Active';
+  if (user.status === 'Disabled') changes.status = reactivatedStatus(user);
   if (newEmail) changes.email = newEmail;
 
   const before = userSnapshot(user);
@@ -155,7 +157,7 @@ async function updateUser(
     managedGroups: desired.groups,
     before,
     after: { ...before, ...changes, groups: changes.groups ?? before.groups },
-    reactivated: changes.status === 'Active',
+    reactivated: changes.status !== undefined,
     emailChanged: newEmail !== undefined,
   };
 }

@@ -32,8 +32,13 @@ function readLocalSecret(file: string, name: string): string {
     });
   }
   const value = (secrets as Record<string, unknown>)[name];
+  // Secrets Manager stores a JSON secret (rotation pairs, API credentials) as a string; the local
+  // file may hold it as an object, which is passed on as that string.
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
   if (typeof value !== 'string' || value.length === 0) {
-    throw new Error(`Secret ${name} is not in the local secrets file ${file}: add it as a string value.`);
+    throw new Error(
+      `Secret ${name} is not in the local secrets file ${file}: add it as a string, or a JSON object for a JSON secret.`,
+    );
   }
   return value;
 }

@@ -161,7 +161,7 @@ async function applyUpdates(context: ApplyContext): Promise<void> {
       await options.talent.updateUser(update.email, {
         ...(update.name ? { name: update.name.to } : {}),
         ...(update.role ? { role: update.role.to } : {}),
-        ...(update.reactivate ? { status: 'Active' as const } : {}),
+        ...(update.reactivate ? { status: update.reactivateTo ?? ('Active' as const) } : {}),
       });
     } catch (error) {
       failed.set(update.email.toLowerCase(), errorReason(error));
@@ -306,7 +306,7 @@ function describeUpdate(update: PlannedUpdate): { before: AuditUserFields; after
   }
   if (update.reactivate) {
     before.status = 'Disabled';
-    after.status = 'Active';
+    after.status = update.reactivateTo ?? 'Active';
   }
   if (update.groups) {
     before.groups = update.groups.from;

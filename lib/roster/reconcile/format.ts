@@ -37,9 +37,17 @@ export function formatPlanText(plan: ReconcilePlan, result?: ApplyResult): strin
       `${plan.source.rows} rows, ${plan.source.valid} valid`,
     `Talent: ${plan.talentUsers} users`,
     '',
-    'change              count',
+    `${'change'.padEnd(28)} count`,
   ];
-  for (const [kind, count] of Object.entries(planCounts(plan))) lines.push(`${kind.padEnd(20)}${count}`);
+  for (const [kind, count] of Object.entries(planCounts(plan))) lines.push(`${kind.padEnd(28)} ${count}`);
+  const notManaged = plan.leftAlone.filter((entry) => entry.kind === 'not-managed').length;
+  if (notManaged > 0) {
+    lines.push(
+      '',
+      `Note: ${notManaged} Talent users are missing from the roster but not managed by the sync, so none of ` +
+        'them is deactivated. Set roster.reconcile.domains to the e-mail domains the sync owns to deactivate leavers.',
+    );
+  }
   lines.push(
     '',
     `Deactivation brake: ${plan.brake.deactivations} of ${plan.brake.inScope} in scope, limit ${plan.brake.limit} ` +

@@ -1,5 +1,6 @@
 import type { Config, TalentRole } from '../../config/schema';
-import type { TalentUserSummary } from '../../talent/client';
+import type { TalentUserStatus, TalentUserSummary } from '../../talent/client';
+import { reactivatedStatus } from '../reactivation';
 import { groupKey, managedGroupMatcher, mergeGroups, resolveGroups, resolveRole, sameGroups } from '../rules';
 import { displayName } from '../upsert';
 import type { RejectedRow, RosterRecord, RosterSnapshot } from './record';
@@ -22,8 +23,10 @@ export interface PlannedUpdate extends RowRef {
   email: string;
   name?: { from?: string; to: string };
   role?: { from: string; to: TalentRole };
-  /** A Disabled user in the roster as active becomes Active again. */
+  /** A Disabled user in the roster as active is reactivated, to `reactivateTo`. */
   reactivate: boolean;
+  /** Active if the user had signed in before, else Invited (see `reactivatedStatus`). */
+  reactivateTo?: TalentUserStatus;
   /** The whole target group list (desired managed groups plus hand-assigned ones). */
   groups?: { from: string[]; to: string[]; added: string[]; removed: string[] };
 }
@@ -44,7 +47,8 @@ export type LeftAloneKind =
   | 'invalid'
   | 'not-managed'
   | 'admin'
-  | 'ignored';
+  | 'ignored'
+  | 'pending-hire';
 
 export interface LeftAlone extends RowRef {
   email?: string;
@@ -193,6 +197,17 @@ export function planReconcile(input: PlanInput): ReconcilePlan {
       planLeaver(plan, record, user, config);
       continue;
     }
+    if (!user && record.person.status === 'pending') {
+      // The webhook path holds a future hire until the start date, because Talent has no call that
+      // sends an invitation later; reconcile holds it the same way by leaving it for a later run.
+      plan.leftAlone.push({
+        ...ref,
+        email,
+        kind: 'pending-hire',
+        reason: 'the roster marks this hire as pending: a run on or after the start date creates the user',
+      });
+      continue;
+    }
     if (!user) {
       // NOTE: users are matched by e-mail only. A person whose address changed since the last sync
       // is planned as a new user plus a deactivation of the old address, not as an e-mail change.
@@ -244,6 +259,7 @@ function planUpdate(
     ...rowRef(record),
     email: user.email,
     reactivate: user.status === 'Disabled',
+    ...(user.status === 'Disabled' ? { reactivateTo: reactivatedStatus(user) } : {}),
   };
   if (name && user.name !== name) update.name = { ...(user.name ? { from: user.name } : {}), to: name };
   if (user.role !== role) update.role = { from: user.role, to: role };

@@ -269,6 +269,16 @@ describe('applyRosterEvent', () => {
       expect(simulator.users().filter((user) => user.email === email)).toHaveLength(1);
     });
 
+    it('returns a rehire who never signed in to Invited', async () => {
+      const deps = dependencies();
+      await applyRosterEvent(eventFor({ day: 10 }), deps);
+      await applyRosterEvent(eventFor({ day: 11, action: 'terminate' }), deps);
+
+      await applyRosterEvent(eventFor({ day: 12 }), deps);
+
+      expect((await talentUser())?.status).toBe('Invited');
+    });
+
     it('skips an older update after a termination', async () => {
       const deps = dependencies();
       await applyRosterEvent(eventFor({ day: 10 }), deps);
