@@ -60,7 +60,10 @@ async function main(): Promise<number> {
       reports = await runAllReports(stack);
     }
     const ok = await printSummary(stack, replay, reports);
-    if (options.once) return ok ? 0 : 1;
+    if (options.once) {
+      await stack.close();
+      return ok ? 0 : 1;
+    }
   } catch (error) {
     await stack.close();
     throw error;

@@ -68,6 +68,17 @@ export function plannedTimes(schedule: ScheduleConfig, options: RunOptions, now 
   if (Boolean(options.from) !== Boolean(options.to)) {
     throw new CliError('A backfill needs both --from and --to.', 2);
   }
+  const days = options.date ? { '--date': options.date } : { '--from': options.from, '--to': options.to };
+  for (const [flag, day] of Object.entries(days)) {
+    if (day !== undefined) checkDay(flag, day, now);
+  }
+  if ((options.date || options.from) && !schedule.dateRange) {
+    throw new CliError(
+      `Schedule "${schedule.name}" has no dateRange, so every run exports the data as it is now; a run for a past ` +
+        'date would file current data under that date. Run it without --date, --from or --to.',
+      2,
+    );
+  }
   try {
     if (options.date) return backfillTimes(schedule, options.date, options.date).slice(0, 1);
     if (options.from && options.to) return backfillTimes(schedule, options.from, options.to);
@@ -76,6 +87,20 @@ export function plannedTimes(schedule: ScheduleConfig, options: RunOptions, now 
     throw error;
   }
   return [now];
+}
+
+/** Rejects a day that is not a real calendar date or lies in the future, naming the flag. */
+function checkDay(flag: string, day: string, now: Date): void {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  const date = match
+    ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])))
+    : undefined;
+  if (!date || date.toISOString().slice(0, 10) !== day) {
+    throw new CliError(`${flag} "${day}" is not a calendar date: use YYYY-MM-DD, for example 2026-03-04.`, 2);
+  }
+  if (day > now.toISOString().slice(0, 10)) {
+    throw new CliError(`${flag} ${day} is in the future: a report covers only days that have ended.`, 2);
+  }
 }
 
 async function runReports(name: string, options: RunOptions): Promise<void> {
