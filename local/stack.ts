@@ -218,6 +218,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       deadLetterCount: () => approximateCount(sqs, deadLetterQueueUrl),
       async runReport(schedule, scheduledTime = new Date()) {
         const input = { schedule, scheduledTime: scheduledTime.toISOString() };
+        const alertsBefore = alerts.length;
         try {
           const output = await runLocalExecution(definition, input, {
             tasks: {
@@ -234,7 +235,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           });
           return { schedule, ok: true, output: output as Record<string, unknown> };
         } catch (error) {
-          return { schedule, ok: false, error: (error as Error).message };
+          // The Fail state hides the cause; the alert that NotifyFailure published names it.
+          const alert = alerts.slice(alertsBefore).at(-1) as { alert?: { message?: string } } | undefined;
+          const detail = alert?.alert?.message ? `\n${alert.alert.message}` : '';
+          return { schedule, ok: false, error: `${(error as Error).message}${detail}` };
         }
       },
       async startReport(schedule, scheduledTime, startOptions = {}) {
