@@ -22,6 +22,11 @@ export interface LocalEndpoints {
   /** The derived config, pointed at the simulator. */
   configFile: string;
   secretsFile: string;
+  /**
+   * The provider API fakes, when the config has sources that look people up; seed a person with
+   * `PUT {providerFakesUrl}/__admin/people/{provider}/{personId}`.
+   */
+  providerFakesUrl?: string;
 }
 
 export const LOCAL_REGION = 'us-east-1';

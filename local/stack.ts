@@ -173,6 +173,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       auditTable: AUDIT_TABLE_NAME,
       configFile,
       secretsFile: resolve(options.secretsPath),
+      ...(providers ? { providerFakesUrl: providers.fakes.url } : {}),
     };
     applyLocalEnvironment(endpoints);
 

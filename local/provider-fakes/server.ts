@@ -15,6 +15,9 @@ import type { FakeResponse, ProviderFake } from './types';
  * and every request must present that provider's configured credential.
  */
 
+/** The route prefix of the administration endpoints, which need no credential. */
+const ADMIN_PREFIX = '__admin';
+
 /** The faked providers by route prefix; each name equals the config's provider kind. */
 const FAKES: Record<string, ProviderFake> = {
   finch: finchFake,
@@ -74,6 +77,7 @@ export async function startProviderFakes(
     const url = new URL(request.url ?? '/', 'http://localhost');
     const [, provider = '', ...rest] = url.pathname.split('/');
     const path = `/${rest.join('/')}`;
+    if (provider === ADMIN_PREFIX) return { provider, path, ...(await administer(request, rest)) };
     const fake = hasProviderFake(provider) ? FAKES[provider] : undefined;
     if (!fake)
       return { provider, path, status: 404, body: { message: `no fake for provider "${provider}"` } };
@@ -95,6 +99,30 @@ export async function startProviderFakes(
       { get: (personId) => store?.get(personId) },
     );
     return { provider, path, ...response };
+  };
+
+  /**
+   * `PUT /__admin/people/{provider}/{personId}` with the provider's record as the JSON body stores a
+   * person, and `DELETE` on the same path removes one, so a running `npm start` can be seeded over HTTP.
+   */
+  const administer = async (request: IncomingMessage, parts: string[]): Promise<FakeResponse> => {
+    const [resource, provider = '', personId = ''] = parts.map(decodeURIComponent);
+    if (resource !== 'people' || !hasProviderFake(provider) || !personId || parts.length !== 3) {
+      return { status: 404, body: { message: 'use /__admin/people/{provider}/{personId}' } };
+    }
+    if (request.method === 'DELETE') {
+      people.get(provider)?.delete(personId);
+      return { status: 204, body: undefined };
+    }
+    if (request.method !== 'PUT') return { status: 405, body: { message: 'use PUT or DELETE' } };
+    const record = await readJson(request);
+    if (record === INVALID || record === undefined) {
+      return { status: 400, body: { message: "the body must be the provider's JSON record of the person" } };
+    }
+    const store = people.get(provider) ?? new Map<string, unknown>();
+    store.set(personId, record);
+    people.set(provider, store);
+    return { status: 204, body: undefined };
   };
 
   const server = createServer((request, response) => {

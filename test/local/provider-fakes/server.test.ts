@@ -59,3 +59,34 @@ describe('startProviderFakes', () => {
     expect(responses.map((entry) => entry.code)).toEqual([200, 404]);
   });
 });
+
+describe('provider fakes administration over HTTP', () => {
+  function admin(method: string, path: string, body?: string) {
+    return fetch(`${fakes.url}/__admin/people/${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body }),
+    });
+  }
+
+  it('stores a person sent with PUT', async () => {
+    expect(
+      (await admin('PUT', 'gusto/e-10', JSON.stringify({ uuid: 'e-10', first_name: 'Ava' }))).status,
+    ).toBe(204);
+    expect(await (await getEmployee('e-10')).json()).toEqual({ uuid: 'e-10', first_name: 'Ava' });
+  });
+
+  it('removes a person with DELETE', async () => {
+    await admin('PUT', 'gusto/e-11', JSON.stringify({ uuid: 'e-11' }));
+    expect((await admin('DELETE', 'gusto/e-11')).status).toBe(204);
+    expect((await getEmployee('e-11')).status).toBe(404);
+  });
+
+  it('rejects a body that is not JSON', async () => {
+    expect((await admin('PUT', 'gusto/e-12', '{"uuid":')).status).toBe(400);
+  });
+
+  it('rejects an unknown provider', async () => {
+    expect((await admin('PUT', 'workday/e-13', '{}')).status).toBe(404);
+  });
+});
