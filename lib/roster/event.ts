@@ -5,6 +5,31 @@ import { z } from 'zod';
  * function consumes from the queue. It carries the person's full current record, not a diff, so
  * applying it is idempotent and an event can be skipped when a newer one was applied already.
  */
+/**
+ * Text from an HRIS record. Control characters are rejected: they would reach Talent and every log
+ * line and CSV cell that shows the value.
+ */
+function text(maxLength: number) {
+  return z
+    .string()
+    .max(maxLength)
+    .refine((value) => !hasControlCharacter(value), 'must not contain control characters');
+}
+
+function hasControlCharacter(value: string): boolean {
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+/** A work e-mail within the RFC 5321 limits: 64 octets before the @, 254 in all. */
+const workEmail = z
+  .email()
+  .max(254)
+  .refine((address) => address.indexOf('@') <= 64, 'must have at most 64 characters before the @');
+
 export const rosterEventSchema = z.strictObject({
   /** Deduplication key: the provider's delivery or event id, or a hash of the signed body. */
   eventId: z.string().min(1).max(128),
@@ -36,15 +61,15 @@ export const rosterEventSchema = z.strictObject({
   releasedAt: z.iso.datetime({ offset: true }).optional(),
   person: z.strictObject({
     /** Work e-mail, lower-cased; absent while the HRIS has none yet. */
-    email: z.email().optional(),
-    firstName: z.string().max(200).optional(),
-    lastName: z.string().max(200).optional(),
-    displayName: z.string().max(400).optional(),
-    jobTitle: z.string().max(200).optional(),
-    department: z.string().max(200).optional(),
-    school: z.string().max(200).optional(),
-    location: z.string().max(200).optional(),
-    employeeType: z.string().max(100).optional(),
+    email: workEmail.optional(),
+    firstName: text(200).optional(),
+    lastName: text(200).optional(),
+    displayName: text(400).optional(),
+    jobTitle: text(200).optional(),
+    department: text(200).optional(),
+    school: text(200).optional(),
+    location: text(200).optional(),
+    employeeType: text(100).optional(),
     /** `pending` is hired with a future start date; `leave` is a leave of absence, not a termination. */
     status: z.enum(['active', 'pending', 'leave', 'inactive']),
     /** First working day (YYYY-MM-DD), when the HRIS sends one. */

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROSTER_MAX_RECEIVE_COUNT, VISIBILITY_TIMEOUT_FACTOR } from '../../infra/constructs/roster-sync';
 import { MAX_BODY_BYTES } from '../../lib/hris/intake';
+import { sqsBatches } from '../../lib/hris/queue';
 import type { RosterEvent } from '../../lib/roster/event';
 import { rosterEventSchema } from '../../lib/roster/event';
 import { BASE_DELAY_MS, MAX_DELAY_MS, MAX_RETRY_AFTER_MS } from '../../lib/talent/retry';
@@ -145,13 +146,18 @@ describe('webhook limits', () => {
     expect(MAX_BODY_BYTES).toBeLessThan(API_GATEWAY_MAX_BODY_BYTES);
   });
 
-  // NOTE: ten events at every length limit, in two-byte UTF-8 text, come to about 274 KiB, over the
-  // batch limit, and enqueueRosterEvents sends ten per batch whatever their size: SQS would reject the
-  // batch and the webhook would return 503 to every retry. The test is an expected failure until the
-  // batches are split by size; then it fails, and becomes a plain `it`.
-  it.fails('fits ten of the largest events in one SendMessageBatch', () => {
-    const bytes = Buffer.byteLength(JSON.stringify(largestRosterEvent()));
-    expect(bytes * SQS_BATCH_ENTRIES).toBeLessThanOrEqual(SQS_MAX_MESSAGE_BYTES);
+  // Ten events at every length limit, in two-byte UTF-8 text, come to about 274 KiB, over the batch
+  // limit, so enqueueRosterEvents splits batches by size as well as by count.
+  it('splits the largest events into batches within the SendMessageBatch limit', () => {
+    const events = Array.from({ length: SQS_BATCH_ENTRIES }, () => largestRosterEvent());
+    const batches = sqsBatches(events);
+
+    expect(batches.flat()).toHaveLength(SQS_BATCH_ENTRIES);
+    expect(batches.length).toBeGreaterThan(1);
+    for (const batch of batches) {
+      const bytes = batch.reduce((total, entry) => total + Buffer.byteLength(entry.body), 0);
+      expect(bytes).toBeLessThanOrEqual(SQS_MAX_MESSAGE_BYTES);
+    }
   });
 
   it('leaves the queue at the SQS maximum message size', () => {
