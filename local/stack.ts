@@ -106,6 +106,9 @@ const MAX_RECEIVE_COUNT = 5;
  * Starts the whole system on this machine: the Talent simulator, S3, DynamoDB and SQS servers, the
  * webhook endpoint, the apply worker, and the report state machine from the synthesized CDK template,
  * with its task states bound to the real handlers. Nothing listens beyond 127.0.0.1.
+ *
+ * NOTE: start one local stack per process. The handlers are imported once and cache their config
+ * and Talent client, so a second stack in the same process would reach the first one's servers.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   // The SDK warns once per process that releases after January 2027 need Node.js 22; deployed
