@@ -133,8 +133,11 @@ export interface ExpectedUser {
   name: string;
   role: string;
   groups: string[];
-  /** `Disabled` for a leaver, `Active` after a rehire, otherwise `Invited` (the user never logged in). */
-  status: 'Active' | 'Invited' | 'Disabled';
+  /**
+   * `Disabled` for a leaver, otherwise `Invited`: simulated users never sign in, so a rehire returns
+   * them to Invited rather than Active.
+   */
+  status: 'Invited' | 'Disabled';
 }
 
 /**
@@ -146,13 +149,12 @@ export function expectedUser(history: readonly ChaosEvent[]): ExpectedUser {
   const last = history[history.length - 1];
   if (!last) throw new Error('A chaos history has at least one event.');
   const { person } = last;
-  const rehired = history.some((event) => event.kind === 'rehire');
   return {
     email: person.email,
     name: `${person.firstName} ${person.lastName}`,
     role: roleFor(person.jobTitle),
     groups: [`School: ${person.school}`],
-    status: last.kind === 'terminate' ? 'Disabled' : rehired ? 'Active' : 'Invited',
+    status: last.kind === 'terminate' ? 'Disabled' : 'Invited',
   };
 }
 
