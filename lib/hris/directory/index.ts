@@ -87,6 +87,19 @@ export async function resolveThinEvent(
     throw new PermanentApplyError((error as Error).message, ids, { cause: error });
   }
 
+  if ('deleted' in record) {
+    // A wrong apiBaseUrl or account answers 404 for everyone, which would read as every person
+    // leaving, so each one is logged as a warning that names where the lookup went.
+    const source = sources.find((candidate) => candidate.name === event.source);
+    logger.warn('Provider API does not know the person: applying it as a deletion', {
+      ...ids,
+      personId: lookup.personId,
+      provider: source?.provider,
+      apiBaseUrl: source?.apiBaseUrl,
+      hint: 'if every lookup of this source ends here, check apiBaseUrl and the account fields of the source',
+    });
+  }
+
   // The message group and the state key were fixed by the webhook's id, so that id stays the key.
   const resolved: RosterEvent =
     'deleted' in record
