@@ -177,7 +177,12 @@ export function formatDeadLetters(letters: readonly DeadLetter[]): string {
     cells
       .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
       .join('  ');
-  return [line(header), ...rows.map(line), '', `${letters.length} messages`].join('\n');
+  return [
+    line(header),
+    ...rows.map(line),
+    '',
+    `${letters.length} ${letters.length === 1 ? 'message' : 'messages'}`,
+  ].join('\n');
 }
 
 function formatRedrive(result: RedriveResult): string {
@@ -189,7 +194,9 @@ function formatRedrive(result: RedriveResult): string {
         'follow it with "aws sqs list-message-move-tasks".',
     );
   } else {
-    lines.push(`Moved ${result.moved} messages back to the roster queue.`);
+    lines.push(
+      `Moved ${result.moved} ${result.moved === 1 ? 'message' : 'messages'} back to the roster queue.`,
+    );
   }
   return lines.join('\n');
 }

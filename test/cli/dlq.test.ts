@@ -257,7 +257,7 @@ describe('dlq redrive', () => {
     );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Moved 1 messages');
+    expect(result.stdout).toContain('Moved 1 message back');
 
     const { Messages = [] } = await sqs.send(
       new ReceiveMessageCommand({
