@@ -288,7 +288,7 @@ async function readJsonFile<T>(path: string, description: string): Promise<T> {
 }
 
 /**
- * Reads the local secrets file and checks that it holds every secret the config names, so a missing
+ * Reads the local secrets file and checks that it contains every secret the config names, so a missing
  * one fails at start with the list rather than on the first webhook. Returns the Talent token.
  */
 async function readLocalSecrets(secretsPath: string, config: Config): Promise<string> {

@@ -1,8 +1,8 @@
 /**
  * Checks an EventBridge Scheduler cron expression, `cron(minutes hours day-of-month month day-of-week year)`,
  * field by field, so that a schedule AWS would reject fails at synth time rather than at deploy time.
- * The rules follow the EventBridge Scheduler user guide ("Cron expressions"): exactly one of day-of-month
- * and day-of-week is `?`; `L`, `W` and `#` only where that guide allows them.
+ * EventBridge requires exactly one of day-of-month and day-of-week to be `?`. `L` and `W` are accepted
+ * in day-of-month, and `L` and `#` in day-of-week.
  * Returns undefined when the expression is valid, else the reason.
  */
 export function cronProblem(expression: string): string | undefined {
