@@ -3,8 +3,9 @@ import { join, resolve } from 'node:path';
 import { ENV } from '../lib/runtime/environment';
 
 /**
- * What `npm start` writes to `.local/endpoints.json`: the first five keys are the documented contract
- * for people and tools; the rest let the CLI's `--local` mode reach the same local resources.
+ * The contents of `.local/endpoints.json`, which `npm start` writes. The first five keys are the
+ * documented contract for people and tools, and the rest let the CLI's `--local` mode reach the same
+ * local resources.
  */
 export interface LocalEndpoints {
   webhookBaseUrl: string;
@@ -60,7 +61,7 @@ export function applyLocalEnvironment(endpoints: LocalEndpoints): void {
   });
 }
 
-/** Reads the endpoints of a running `npm start`; the error says how to start one. */
+/** Reads the endpoints of a running `npm start`, or throws an error that explains how to start one. */
 export function readLocalEndpoints(stateDir = '.local'): LocalEndpoints {
   const file = join(resolve(stateDir), ENDPOINTS_FILE);
   try {

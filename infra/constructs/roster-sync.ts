@@ -17,7 +17,7 @@ import { type FunctionFactory, grantSecretValue } from './function-factory';
 import { acknowledge } from './nag';
 
 /**
- * The AWS Lambda developer guide asks for a source queue visibility timeout of at least six times the
+ * The AWS Lambda developer guide recommends a source queue visibility timeout of at least six times the
  * function timeout, which leaves Lambda time to retry a batch while the function is throttled.
  */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
@@ -48,7 +48,7 @@ export class RosterSync extends Construct {
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
   readonly stateTable: dynamodb.Table;
-  /** What the sync did to each person and why, kept for `roster.auditRetentionDays`. */
+  /** Audit trail: each change the sync made to a person and the reason, kept for `roster.auditRetentionDays`. */
   readonly auditTable: dynamodb.Table;
   readonly webhookFunction: NodejsFunction;
   readonly applyFunction: NodejsFunction;

@@ -1,4 +1,4 @@
-/** Longest alert text kept from a Step Functions error cause; SNS takes up to 256 KB, e-mail readers less. */
+/** Maximum characters kept from a Step Functions error cause, so the alert stays readable in e-mail. */
 const MAX_CAUSE_LENGTH = 1500;
 /** SNS subjects may be up to 100 characters. */
 const MAX_SUBJECT_LENGTH = 100;
@@ -10,7 +10,7 @@ export interface FailureAlert {
 
 /**
  * Builds the alert for a failed or timed-out report run from the state that reached the failure path:
- * a run state with `failureReason` (Talent said failed, or the poll timeout passed), or any state with
+ * a run state with `failureReason` (Talent reported the report as failed, or the poll timeout passed), or any state with
  * `error` set by a Catch (`{ Error, Cause }`, where Cause is the Lambda error as JSON text). It never
  * throws: fields it cannot find are written as "unknown", so the alert always goes out.
  */

@@ -88,9 +88,9 @@ export const rosterEventSchema = z.strictObject({
       .optional(),
   }),
   /**
-   * Set by providers whose webhooks carry only an id: the apply function fetches the person's current
-   * record from the provider's API under this id and applies that instead of `person`, which then holds
-   * only what the webhook knew (at least a status).
+   * The provider's id of the person, set by providers whose webhooks carry only an id. The apply
+   * function fetches the current record from the provider's API under this id and applies it in place
+   * of `person`, which then contains only what the webhook knew (at least a status).
    */
   lookup: z.strictObject({ personId: z.string().min(1).max(200) }).optional(),
 });

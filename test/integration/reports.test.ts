@@ -114,7 +114,7 @@ describe('Report Builder', () => {
   });
 
   it('fetches a fresh download URL after the first one expired', async () => {
-    // The poll that sees the report complete takes the first URL, and the save step the second.
+    // The poll that finds the report complete takes the first URL, and the save step the second.
     stack.simulator.issueExpiredDownloadUrls(2);
     const result = await stack.runReport('builder-export');
     expect(result.ok).toBe(true);

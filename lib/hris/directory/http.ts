@@ -67,7 +67,7 @@ export async function requestJson(
 export function statusError(subject: string, status: number): DirectoryRequestError {
   if (status === 401 || status === 403) {
     return new DirectoryRequestError(
-      `${subject} was refused with ${status}: check that the source's apiSecretName secret holds a ` +
+      `${subject} was rejected with ${status}: check that the source's apiSecretName secret contains a ` +
         'valid API credential with read access to people',
       false,
       status,

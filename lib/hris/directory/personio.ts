@@ -231,7 +231,7 @@ async function requestWithToken(
     if (!(error instanceof DirectoryRequestError) || error.statusCode !== 401 || !credentials) throw error;
     tokenCache.delete(tokenCacheKey(connection, credentials.clientId));
     throw new DirectoryRequestError(
-      `Personio API GET for person ${request.personId} refused the cached access token: it is retried with a new one`,
+      `Personio API GET for person ${request.personId} rejected the cached access token: it is retried with a new one`,
       true,
       401,
       { cause: error },
