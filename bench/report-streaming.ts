@@ -11,6 +11,7 @@ import { createTalentClient } from '../lib/talent/client';
 import { startS3Server } from '../local/servers';
 import { builderRow } from '../local/talent-simulator/reports';
 import { DEFAULT_TOKENS, startTalentSimulator } from '../local/talent-simulator/server';
+import { type Benchmark, ratioTarget } from './harness';
 
 /**
  * Streams a large Report Builder CSV from the Talent simulator into s3rver twice, each time in a child
@@ -176,6 +177,36 @@ export async function runReportStreaming(): Promise<StreamingResult[]> {
     await simulator.close();
   }
 }
+
+/** Peak resident memory bound for either case, in MiB (the 200 MB target, rounded down). */
+const PEAK_RSS_BOUND_MIB = 190;
+
+export const reportStreaming: Benchmark = {
+  name: 'report-streaming',
+  title: 'Report streaming',
+  async run() {
+    const [save, copy] = await runReportStreaming();
+    if (!save || !copy) throw new Error('The report streaming benchmark returned no result.');
+    return {
+      rows: [save, copy].map((result) => ({
+        case: result.case,
+        MiB: Math.round(result.bytes / MIB),
+        seconds: result.seconds,
+        'MiB/s': result.mibPerSecond,
+        'peak RSS MiB': result.peakRssMib,
+      })),
+      targets: [
+        ratioTarget('saveReport throughput / plain copy', save.mibPerSecond, copy.mibPerSecond, 0.8, true),
+        {
+          name: 'saveReport peak RSS',
+          measured: `${save.peakRssMib} MiB`,
+          target: `≤ ${PEAK_RSS_BOUND_MIB} MiB (200 MB)`,
+          met: save.peakRssMib <= PEAK_RSS_BOUND_MIB,
+        },
+      ],
+    };
+  },
+};
 
 async function child(kind: string, raw: string): Promise<void> {
   const input = JSON.parse(raw) as ChildInput;
