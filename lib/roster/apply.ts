@@ -274,6 +274,7 @@ async function recordAndFinish(
     lastOccurredAt: occurredAt,
     status,
     managedGroups: change.managedGroups,
+    ...(change.talent ? { talent: change.talent } : {}),
     updatedAt: clock(deps).toISOString(),
   });
   if (!recorded) {

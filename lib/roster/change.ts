@@ -2,7 +2,7 @@ import type { Config } from '../config/schema';
 import type { AuditUserSnapshot } from './audit';
 import type { RosterEvent } from './event';
 import type { KnownGroups } from './groups';
-import type { PersonState } from './state';
+import type { AppliedUser, PersonState } from './state';
 import type { RosterTalent } from './talent';
 
 /** The inputs for applying one event once the duplicate and stale checks have passed. */
@@ -31,4 +31,6 @@ export interface ChangeResult {
   reactivated?: boolean;
   /** An update that moved the user to a new address. */
   emailChanged?: boolean;
+  /** The role and name the Talent user has after an upsert, for the state table. */
+  talent?: AppliedUser;
 }

@@ -1,6 +1,6 @@
 import { TalentApiError } from '../talent/errors';
 import type { ChangeContext, ChangeResult } from './change';
-import { userSnapshot } from './upsert';
+import { knownUser, userSnapshot } from './upsert';
 
 /**
  * Applies the configured termination action to a leaver. The user is looked up by the event's
@@ -37,6 +37,8 @@ async function deactivateUser(
   addresses: readonly string[],
   managedGroups: string[],
 ): Promise<ChangeResult> {
+  const known = await deactivateKnownUser(context, addresses, managedGroups);
+  if (known) return known;
   for (const address of addresses) {
     const user = await context.talent.getUser(address);
     if (!user) continue;
@@ -66,6 +68,38 @@ async function deactivateUser(
     reason: "no Talent user has the person's e-mail",
     email: addresses[0],
     managedGroups,
+  };
+}
+
+/**
+ * Deactivates without a lookup when the state table knows the user as active under the only address
+ * the event names. Returns undefined when a lookup is needed instead, also when Talent no longer has
+ * the user (404).
+ */
+async function deactivateKnownUser(
+  context: ChangeContext,
+  addresses: readonly string[],
+  managedGroups: string[],
+): Promise<ChangeResult | undefined> {
+  const { previous } = context;
+  if (!knownUser(previous) || addresses.length !== 1) return undefined;
+  try {
+    await context.talent.updateUser(previous.email, { status: 'Disabled' });
+  } catch (error) {
+    if (error instanceof TalentApiError && error.status === 404) return undefined;
+    throw error;
+  }
+  const before = {
+    email: previous.email,
+    role: previous.talent.role,
+    ...(previous.talent.name ? { name: previous.talent.name } : {}),
+  };
+  return {
+    outcome: 'deactivated',
+    email: previous.email,
+    managedGroups,
+    before,
+    after: { ...before, status: 'Disabled' },
   };
 }
 

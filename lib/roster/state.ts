@@ -21,8 +21,20 @@ export interface PersonState {
   status: PersonStatus;
   /** The managed groups the sync last gave the user. */
   managedGroups: string[];
+  /**
+   * The role and name the Talent user had when the sync last created or updated it, absent after a
+   * leaver or on items written before this field existed. With it, an event that changes neither
+   * needs no Talent call, and one that changes only them needs no lookup first.
+   */
+  talent?: AppliedUser;
   /** When the sync wrote this item (ISO 8601, UTC). */
   updatedAt: string;
+}
+
+/** The Talent fields the sync last wrote or confirmed for a person. */
+export interface AppliedUser {
+  role: string;
+  name?: string;
 }
 
 /** Reads and writes the per-person state that makes applying idempotent and stale-safe. */
@@ -115,6 +127,13 @@ function toPersonState(item: Record<string, unknown>): PersonState {
     lastOccurredAt: String(item.lastOccurredAt),
     status: item.status as PersonStatus,
     managedGroups: Array.isArray(item.managedGroups) ? item.managedGroups.map(String) : [],
+    ...(isAppliedUser(item.talent) ? { talent: item.talent } : {}),
     updatedAt: String(item.updatedAt),
   };
+}
+
+function isAppliedUser(value: unknown): value is AppliedUser {
+  if (typeof value !== 'object' || value === null) return false;
+  const { role, name } = value as Record<string, unknown>;
+  return typeof role === 'string' && (name === undefined || typeof name === 'string');
 }

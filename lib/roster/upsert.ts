@@ -9,6 +9,7 @@ import type { RosterPerson } from './event';
 import { ensureGroups } from './groups';
 import { reactivatedStatus } from './reactivation';
 import { groupKey, managedGroupMatcher, mergeGroups, resolveGroups, resolveRole, sameGroups } from './rules';
+import type { AppliedUser, PersonState } from './state';
 import type { RosterTalent } from './talent';
 
 type UserChanges = Parameters<RosterTalent['updateUser']>[1];
@@ -25,6 +26,12 @@ interface DesiredUser {
  * Creates or updates the Talent user of a joiner or a changed person, and moves the user to a new
  * address when the person's e-mail changed. A user who already exists in Talent is adopted: the
  * sync updates it like one it created.
+ *
+ * The state table saves calls. For a person it never synced, the user is created without a lookup,
+ * and a 409 falls back to adopting the existing user. For a person it synced, whose managed groups
+ * stay the same, the changed fields are written without a lookup, or nothing is sent when none
+ * changed. A changed group list needs the user's current groups, because the update replaces them
+ * and groups assigned in Talent by hand must stay.
  */
 export async function applyUpsert(context: ChangeContext, email: string): Promise<ChangeResult> {
   const { event, previous, talent, config } = context;
@@ -34,24 +41,110 @@ export async function applyUpsert(context: ChangeContext, email: string): Promis
     name: displayName(event.person),
   };
 
+  const known = await updateKnownUser(context, email, desired);
+  if (known) return known;
+  if (!wasCreated(previous)) return createUser(context, email, desired);
+
   const user = await talent.getUser(email);
 
   const oldEmail = previous?.email;
   if (oldEmail && oldEmail.toLowerCase() !== email.toLowerCase()) {
     const moving = await talent.getUser(oldEmail);
-    if (moving && user) {
-      throw new PermanentApplyError(
-        `the person's e-mail changed from ${maskEmail(oldEmail)} to ${maskEmail(email)}, but the new ` +
-          'address already belongs to another Talent user, and the sync does not merge users. ' +
-          'Remove or rename one of the two users in Talent, then redrive this message.',
-        event,
-      );
-    }
+    if (moving && user) throw mergeRefused(context, oldEmail, email);
     if (moving) return updateUser(context, moving, desired, email);
   }
 
   if (user) return updateUser(context, user, desired);
   return createUser(context, email, desired);
+}
+
+/** Tells whether the sync may have given the person a Talent user that a lookup would find. */
+function wasCreated(previous: PersonState | undefined): boolean {
+  return previous?.email !== undefined && previous.status !== 'deleted' && previous.status !== 'out-of-scope';
+}
+
+/**
+ * Tells whether the state table knows the Talent user as the sync last left it: created or updated,
+ * and not a leaver since.
+ */
+export function knownUser(previous: PersonState | undefined): previous is PersonState & {
+  email: string;
+  talent: AppliedUser;
+} {
+  return (
+    previous?.email !== undefined &&
+    previous.talent !== undefined &&
+    (previous.status === 'active' || previous.status === 'leave' || previous.status === 'pending')
+  );
+}
+
+/**
+ * Applies the event from the state table alone when the managed groups stay the same: nothing to
+ * send, or one update of the changed fields. Returns undefined when a lookup is needed instead,
+ * also when Talent no longer has the user (404).
+ */
+async function updateKnownUser(
+  context: ChangeContext,
+  email: string,
+  desired: DesiredUser,
+): Promise<ChangeResult | undefined> {
+  const { previous } = context;
+  if (!knownUser(previous) || !sameGroups(desired.groups, previous.managedGroups)) return undefined;
+
+  const changes: UserChanges = {};
+  if (desired.name && previous.talent.name !== desired.name) changes.name = desired.name;
+  if (previous.talent.role !== desired.role) changes.role = desired.role;
+  const moved = previous.email.toLowerCase() !== email.toLowerCase();
+  if (moved) changes.email = email;
+
+  const before: AuditUserSnapshot = {
+    email: previous.email,
+    role: previous.talent.role,
+    ...(previous.talent.name ? { name: previous.talent.name } : {}),
+    groups: [...previous.managedGroups],
+  };
+  const applied = { role: desired.role, name: changes.name ?? previous.talent.name };
+  const changed = Object.keys(changes);
+  if (changed.length === 0) {
+    return {
+      outcome: 'unchanged',
+      reason: 'the state table shows that the Talent user already matches the HRIS record',
+      email: previous.email,
+      managedGroups: desired.groups,
+      before,
+      after: before,
+      talent: applied,
+    };
+  }
+
+  try {
+    await context.talent.updateUser(previous.email, changes);
+  } catch (error) {
+    if (error instanceof TalentApiError && error.status === 404) return undefined;
+    if (moved && error instanceof TalentApiError && error.status === 409) {
+      throw mergeRefused(context, previous.email, email);
+    }
+    throw error;
+  }
+  return {
+    outcome: 'updated',
+    reason: `changed ${changed.join(', ')}`,
+    email,
+    managedGroups: desired.groups,
+    before,
+    after: { ...before, ...changes },
+    emailChanged: moved,
+    talent: applied,
+  };
+}
+
+function mergeRefused(context: ChangeContext, oldEmail: string, email: string): PermanentApplyError {
+  return new PermanentApplyError(
+    `the person's e-mail changed from ${maskEmail(oldEmail)} to ${maskEmail(email)}, but the new ` +
+      'address already belongs to another Talent user, and the sync does not merge users. ' +
+      'Remove or rename one of the two users in Talent, then redrive this message.',
+    context.event,
+  );
 }
 
 /** Returns displayName, else first and last name joined, else undefined. */
@@ -99,6 +192,7 @@ async function createUser(
     email,
     managedGroups: desired.groups,
     after: { email, role: desired.role, name: desired.name, groups: desired.groups },
+    talent: { role: desired.role, name: desired.name },
   };
 }
 
@@ -135,6 +229,7 @@ async function updateUser(
 
   const before = userSnapshot(user);
   const changed = Object.keys(changes);
+  const talent = { role: desired.role, name: changes.name ?? user.name };
   if (changed.length === 0) {
     return {
       outcome: 'unchanged',
@@ -143,6 +238,7 @@ async function updateUser(
       managedGroups: desired.groups,
       before,
       after: before,
+      talent,
     };
   }
 
@@ -159,6 +255,7 @@ async function updateUser(
     after: { ...before, ...changes, groups: changes.groups ?? before.groups },
     reactivated: changes.status !== undefined,
     emailChanged: newEmail !== undefined,
+    talent,
   };
 }
 

@@ -134,12 +134,12 @@ describe('applyRosterEvent', () => {
       expect(matching).toHaveLength(1);
     });
 
-    it('counts four calls for a new-group hire', async () => {
+    it('counts three calls for a new-group hire: find and create the group, create the user', async () => {
       const result = await applyRosterEvent(
-        eventFor({ person: { school: 'Four Calls High' } }),
+        eventFor({ person: { school: 'Three Calls High' } }),
         dependencies(),
       );
-      expect(result.calls).toBe(4);
+      expect(result.calls).toBe(3);
     });
 
     it('records the applied event in the state table', async () => {
@@ -198,7 +198,7 @@ describe('applyRosterEvent', () => {
       expect(user?.name).toBe('Ada King');
     });
 
-    it('makes no write call when nothing changed', async () => {
+    it('makes no Talent call when the state table shows nothing changed', async () => {
       const deps = dependencies();
       await applyRosterEvent(eventFor({ day: 10 }), deps);
       const before = requestCount();
@@ -206,8 +206,35 @@ describe('applyRosterEvent', () => {
       const result = await applyRosterEvent(eventFor({ day: 11 }), deps);
 
       expect(result.outcome).toBe('unchanged');
-      expect(result.calls).toBe(1);
+      expect(requestCount() - before).toBe(0);
+    });
+
+    it('writes a changed name without a lookup', async () => {
+      const deps = dependencies();
+      await applyRosterEvent(eventFor({ day: 10 }), deps);
+      const before = requestCount();
+
+      await applyRosterEvent(eventFor({ day: 11, person: { displayName: 'Ada King' } }), deps);
+
       expect(requestCount() - before).toBe(1);
+    });
+
+    it('writes a changed name that the state table recorded', async () => {
+      const deps = dependencies();
+      await applyRosterEvent(eventFor({ day: 10 }), deps);
+      await applyRosterEvent(eventFor({ day: 11, person: { displayName: 'Ada King' } }), deps);
+
+      expect((await talentUser())?.name).toBe('Ada King');
+    });
+
+    it('looks the user up again when Talent no longer has it', async () => {
+      const deps = dependencies();
+      await applyRosterEvent(eventFor({ day: 10 }), deps);
+      await inspector.deleteUser(email);
+
+      const result = await applyRosterEvent(eventFor({ day: 11, person: { displayName: 'Ada King' } }), deps);
+
+      expect(result.outcome).toBe('created');
     });
 
     it('carries the person over to a new e-mail', async () => {
@@ -574,15 +601,14 @@ describe('applyRosterEvent', () => {
   });
 
   describe('races', () => {
-    it('updates a user who appeared after the lookup', async () => {
+    it('updates a user who appeared before the create', async () => {
       const deps = dependencies();
       const talent = deps.talent;
       deps.talent = {
         ...talent,
-        getUser: async (address) => {
-          const user = await talent.getUser(address);
-          if (!user) await inspector.createUser({ email: address, role: 'Teacher', name: 'Someone Else' });
-          return user;
+        createUser: async (body) => {
+          await inspector.createUser({ email: body.email, role: 'Teacher', name: 'Someone Else' });
+          return talent.createUser(body);
         },
       };
 
@@ -661,7 +687,7 @@ describe('applyRosterEvent', () => {
 
     it('propagates a 503 that outlasts the client retries', async () => {
       // One attempt plus the two retries that the test config allows.
-      simulator.failNext(3, '503', 'getUser');
+      simulator.failNext(3, '503', 'createUser');
 
       const error = await applyRosterEvent(eventFor(), dependencies()).catch((caught: unknown) => caught);
 
