@@ -49,6 +49,12 @@ export interface SimulatorOptions {
   reportRows?: number;
   /** Milliseconds of delay before every API response. Default 0. */
   latencyMs?: number;
+  /**
+   * A server-side rate limit on API requests, as a token bucket that refills at `requestsPerSecond`
+   * and holds up to `burst` requests (default one second's worth). A request beyond it gets 429 with
+   * `Retry-After` and is logged with the fault `rate-limit`. Default: no limit.
+   */
+  rateLimit?: { requestsPerSecond: number; burst?: number };
   /** Users and groups present at start and after `reset()`; a "Default Group" always exists. */
   seed?: SimulatorSeed;
   faults?: FaultOptions;
@@ -70,7 +76,7 @@ export interface RequestLogEntry {
   /** The response status, or 0 when the connection closed without a response. */
   status: number;
   operationId?: string;
-  fault?: FaultKind;
+  fault?: FaultKind | 'rate-limit';
   startedAt: string;
   finishedAt: string;
   durationMs: number;
@@ -121,6 +127,7 @@ export async function startTalentSimulator(options: SimulatorOptions = {}): Prom
     reportOutcome: options.reportOutcome ?? (() => 'complete'),
   });
 
+  const rateLimiter = options.rateLimit ? new ServerRateLimit(options.rateLimit, now) : undefined;
   let log: RequestLogEntry[] = [];
   let counts: Record<string, number> = {};
   let violations: string[] = [];
@@ -209,7 +216,7 @@ export async function startTalentSimulator(options: SimulatorOptions = {}): Prom
     request: IncomingMessage,
     response: ServerResponse,
     url: URL,
-    entry: { operationId?: string; fault?: FaultKind },
+    entry: { operationId?: string; fault?: FaultKind | 'rate-limit' },
   ): Promise<void> {
     const method = request.method ?? 'GET';
     if (url.pathname !== API_BASE_PATH && !url.pathname.startsWith(`${API_BASE_PATH}/`)) {
@@ -246,6 +253,17 @@ export async function startTalentSimulator(options: SimulatorOptions = {}): Prom
       return respond(operation, response, error.status, { message: error.message }, { Connection: 'close' });
     }
 
+    const retryAfterSeconds = rateLimiter?.take();
+    if (retryAfterSeconds !== undefined) {
+      entry.fault = 'rate-limit';
+      return respond(
+        operation,
+        response,
+        429,
+        { message: 'too many requests: the rate limit is exceeded; retry after the Retry-After delay' },
+        { 'Retry-After': String(retryAfterSeconds) },
+      );
+    }
     if (options.latencyMs) await delay(options.latencyMs);
     const fault = faults.pick(operation.operationId);
     if (fault) {
@@ -432,7 +450,7 @@ export async function startTalentSimulator(options: SimulatorOptions = {}): Prom
     request: IncomingMessage,
     response: ServerResponse,
     url: URL,
-    entry: { operationId?: string; fault?: FaultKind },
+    entry: { operationId?: string; fault?: FaultKind | 'rate-limit' },
   ): Promise<void> {
     await drain(request);
     if (request.method !== 'GET') {
@@ -504,4 +522,40 @@ function tokenTable(tokens: SimulatorOptions['tokens']): Map<string, TokenKind> 
 
 function originOf(server: ReturnType<typeof createServer>): string {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** A token bucket over API requests that rejects instead of waiting, as a rate-limited server does. */
+class ServerRateLimit {
+  private tokens: number;
+  private readonly burst: number;
+  private updatedMs: number;
+
+  constructor(
+    private readonly limit: { requestsPerSecond: number; burst?: number },
+    private readonly now: () => number,
+  ) {
+    if (!(limit.requestsPerSecond > 0)) {
+      throw new RangeError(
+        `rateLimit.requestsPerSecond must be greater than 0, got ${limit.requestsPerSecond}`,
+      );
+    }
+    this.burst = Math.max(1, limit.burst ?? Math.floor(limit.requestsPerSecond));
+    this.tokens = this.burst;
+    this.updatedMs = now();
+  }
+
+  /** Takes a token and returns undefined, or returns the whole seconds until one is free. */
+  take(): number | undefined {
+    const nowMs = this.now();
+    this.tokens = Math.min(
+      this.burst,
+      this.tokens + ((nowMs - this.updatedMs) / 1000) * this.limit.requestsPerSecond,
+    );
+    this.updatedMs = nowMs;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return undefined;
+    }
+    return Math.max(1, Math.ceil((1 - this.tokens) / this.limit.requestsPerSecond));
+  }
 }
