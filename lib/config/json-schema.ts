@@ -83,11 +83,16 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'reports.retentionDays': 'Days after which report objects expire; absent keeps them.',
   'reports.neutralizeFormulas':
     'Prefixes spreadsheet formula characters (= + - @) with a quote in JSON-converted CSVs.',
-  'reports.poll': 'How the state machine waits for a requested report.',
-  'reports.poll.initialWaitSeconds': 'Seconds before the first status check.',
-  'reports.poll.backoffFactor': 'Each wait is the previous one times this factor, up to `maxWaitSeconds`.',
-  'reports.poll.maxWaitSeconds': 'The longest single wait in seconds; at least `initialWaitSeconds`.',
-  'reports.poll.timeoutSeconds': 'Total seconds of waiting after which the run fails as timed out.',
+  'reports.poll':
+    'How the state machine waits for a requested report. Each poll costs three state transitions; the defaults were chosen from `npm run bench -- --only polling` (see docs/BENCHMARKS.md).',
+  'reports.poll.initialWaitSeconds':
+    'Seconds before the first status check. The default 30 costs no more transitions than fixed 30-second polling for a report ready within a minute, and one poll (3 transitions) fewer than 15 for most ready times.',
+  'reports.poll.backoffFactor':
+    'Each wait is the previous one times this factor, up to `maxWaitSeconds`. The default 2 reaches the cap after four waits; 1.5 detects short reports sooner but costs more transitions on long ones.',
+  'reports.poll.maxWaitSeconds':
+    'The longest single wait in seconds; at least `initialWaitSeconds`. It bounds the delay between readiness and detection. The default 300 keeps that delay within 5 minutes at about 0.3× the transitions of fixed 30-second polling for a 10-minute report and 0.12× for a 2-hour one; 600 cuts the transitions of a 2-hour report by about 40% but doubles the worst delay.',
+  'reports.poll.timeoutSeconds':
+    'Total seconds of waiting after which the run fails as timed out. The default 7200 (2 hours) is a limit on Talent, not a cost: a run that times out has polled 27 times.',
   'reports.schedules': 'The report schedules; each becomes an EventBridge Scheduler schedule.',
   'reports.schedules[].name': 'The schedule name, unique; the S3 key segment under the prefix.',
   'reports.schedules[].cron': 'An EventBridge Scheduler cron expression, for example `cron(0 6 * * ? *)`.',

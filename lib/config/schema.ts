@@ -256,8 +256,8 @@ const schedule = z
 
 const poll = z
   .strictObject({
-    /** Seconds before the first status check. */
-    initialWaitSeconds: z.int().min(1).max(3600).default(15),
+    /** Seconds before the first status check; the reason for each default is in docs/reports.md. */
+    initialWaitSeconds: z.int().min(1).max(3600).default(30),
     /** Each wait is the previous one times this factor, up to `maxWaitSeconds`. */
     backoffFactor: z.number().min(1).max(10).default(2),
     maxWaitSeconds: z.int().min(1).max(3600).default(300),
@@ -282,7 +282,7 @@ const reports = z.strictObject({
   retentionDays: z.int().min(1).max(36_500).optional(),
   /** Prefixes spreadsheet formula characters (= + - @) with a quote in JSON-converted CSVs. */
   neutralizeFormulas: z.boolean().default(false),
-  poll: poll.default({ initialWaitSeconds: 15, backoffFactor: 2, maxWaitSeconds: 300, timeoutSeconds: 7200 }),
+  poll: poll.default({ initialWaitSeconds: 30, backoffFactor: 2, maxWaitSeconds: 300, timeoutSeconds: 7200 }),
   schedules: z.array(schedule).default([]),
   ...reportDeliveryFields,
 });
@@ -326,7 +326,7 @@ export const configSchema = z
     reports: reports.default({
       prefix: 'reports',
       neutralizeFormulas: false,
-      poll: { initialWaitSeconds: 15, backoffFactor: 2, maxWaitSeconds: 300, timeoutSeconds: 7200 },
+      poll: { initialWaitSeconds: 30, backoffFactor: 2, maxWaitSeconds: 300, timeoutSeconds: 7200 },
       schedules: [],
       ...REPORT_DELIVERY_DEFAULTS,
     }),
