@@ -23,6 +23,15 @@ export function nextWaitWithinTimeout(current: number, waitedSeconds: number, po
   return Math.min(nextWaitSeconds(current, poll), poll.timeoutSeconds - waitedSeconds);
 }
 
+/** States entered before the first wait: RequestReport and IsReportRequested. */
+const BEFORE_POLLS = 2;
+/** States entered per poll: WaitForReport, PollReport and IsReportReady. */
+const STATES_PER_POLL = 3;
+/** States entered after the poll that sees the report complete: SaveReport and ReportSaved. */
+const AFTER_SAVE = 2;
+/** States entered after the poll that times out: DescribeFailure, NotifyFailure and ReportFailed. */
+const AFTER_TIMEOUT = 3;
+
 export interface PollingPlan {
   /** Status checks until the report is seen complete, or until the run times out. */
   polls: number;
@@ -32,8 +41,9 @@ export interface PollingPlan {
   detectionDelaySeconds?: number;
   timedOut: boolean;
   /**
-   * States the execution enters: RequestReport, then WaitForReport, PollReport and IsReportReady once per
-   * poll, then SaveReport; or NotifyFailure and Fail after a timeout. Step Functions Standard bills each.
+   * States the execution enters: RequestReport and IsReportRequested, then WaitForReport, PollReport and
+   * IsReportReady once per poll, then SaveReport and ReportSaved; or DescribeFailure, NotifyFailure and
+   * ReportFailed after a timeout. Step Functions Standard bills each.
    */
   stateTransitions: number;
 }
@@ -58,11 +68,16 @@ export function pollingPlan(readyAfterSeconds: number, poll: PollSettings): Poll
         waitedSeconds,
         detectionDelaySeconds: waitedSeconds - readyAfterSeconds,
         timedOut: false,
-        stateTransitions: 1 + 3 * polls + 1,
+        stateTransitions: BEFORE_POLLS + STATES_PER_POLL * polls + AFTER_SAVE,
       };
     }
     if (waitedSeconds >= poll.timeoutSeconds) {
-      return { polls, waitedSeconds, timedOut: true, stateTransitions: 1 + 3 * polls + 2 };
+      return {
+        polls,
+        waitedSeconds,
+        timedOut: true,
+        stateTransitions: BEFORE_POLLS + STATES_PER_POLL * polls + AFTER_TIMEOUT,
+      };
     }
     waitSeconds = nextWaitWithinTimeout(waitSeconds, waitedSeconds, poll);
   }

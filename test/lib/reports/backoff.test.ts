@@ -71,7 +71,7 @@ describe('pollingPlan', () => {
       waitedSeconds: 15,
       detectionDelaySeconds: 5,
       timedOut: false,
-      stateTransitions: 5,
+      stateTransitions: 7,
     });
   });
 
@@ -88,7 +88,7 @@ describe('pollingPlan', () => {
       waitedSeconds: 765,
       detectionDelaySeconds: 165,
       timedOut: false,
-      stateTransitions: 20,
+      stateTransitions: 22,
     });
   });
 
@@ -103,7 +103,7 @@ describe('pollingPlan', () => {
     // 15+30+60+120+240 = 465 s in five polls, then 300 s waits up to 7065 s, then a last wait of 135 s.
     const plan = pollingPlan(Number.POSITIVE_INFINITY, poll);
     expect(plan.polls).toBe(5 + 22 + 1);
-    expect(plan.stateTransitions).toBe(1 + 3 * 28 + 2);
+    expect(plan.stateTransitions).toBe(2 + 3 * 28 + 3);
   });
 
   it('polls more often with a fixed wait', () => {
