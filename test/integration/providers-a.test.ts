@@ -400,6 +400,15 @@ describe('Gusto through the local stack', () => {
     expect(user('r.moreno@district.example.org')?.status).not.toBe('Disabled');
   });
 
+  it('dead-letters a lookup answered with 404 and keeps the user', async () => {
+    const deadLettersBefore = await stack.deadLetterCount();
+    fakes().remove('gusto', employeeUuid);
+    expect((await send('employee.updated')).status).toBe(202);
+    await stack.drainRoster();
+    expect(await stack.deadLetterCount()).toBe(deadLettersBefore + 1);
+    expect(user('r.moreno@district.example.org')?.status).not.toBe('Disabled');
+  });
+
   it('rejects another company with 403', async () => {
     expect((await send('employee.updated', 'another-company')).status).toBe(403);
   });

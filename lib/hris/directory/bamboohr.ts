@@ -1,18 +1,16 @@
 import { z } from 'zod';
 import type { RosterPerson } from '../../roster/event';
 import { DirectoryRequestError } from './errors';
-import { requestJson } from './http';
+import { fetchPersonRecord } from './http';
 import {
   compactPerson,
   directoryDate,
   directoryEmail,
   directoryText,
-  parseDirectoryRecord,
   preferredDisplayName,
   statusFromStart,
-  utcDate,
 } from './records';
-import type { DirectoryConnection, DirectoryFactory, DirectoryRecord, ProviderDirectory } from './types';
+import type { DirectoryConnection, DirectoryFactory, ProviderDirectory } from './types';
 
 /**
  * Reads employees from the BambooHR API (https://documentation.bamboohr.com/reference/get-employee):
@@ -100,24 +98,18 @@ function companyApiUrl(connection: DirectoryConnection): string {
 function createBambooHrDirectory(connection: DirectoryConnection): ProviderDirectory {
   const authorization = `Basic ${Buffer.from(`${connection.credential}:x`).toString('base64')}`;
   return {
-    async fetchPerson(personId): Promise<DirectoryRecord> {
-      const body = await requestJson(
+    fetchPerson: async (personId) =>
+      fetchPersonRecord(
         { ...connection, baseUrl: companyApiUrl(connection) },
         {
           provider: 'BambooHR',
           personId,
-          method: 'GET',
           path: `/v1/employees/${encodeURIComponent(personId)}?fields=${BAMBOOHR_FIELDS.join(',')}`,
           headers: { authorization },
+          schema: employeeSchema,
+          toPerson: bambooHrPerson,
         },
-      );
-      if (body === undefined) return { deleted: true };
-
-      const subject = `BambooHR API GET for person ${personId}`;
-      const employee = parseDirectoryRecord(employeeSchema, body, subject);
-      const today = utcDate(connection.now?.() ?? new Date());
-      return { person: bambooHrPerson(employee, today), employeeId: personId };
-    },
+      ),
   };
 }
 

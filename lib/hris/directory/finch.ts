@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import type { RosterPerson } from '../../roster/event';
-import { requestJson, statusError } from './http';
+import { personNotFoundError, requestJson, statusError } from './http';
 import {
   compactPerson,
   directoryDate,
   directoryEmail,
   directoryText,
+  employmentStatus,
   optionalObject,
   parseDirectoryRecord,
   preferredDisplayName,
-  statusFromStart,
   utcDate,
 } from './records';
 import type { DirectoryConnection, DirectoryFactory, DirectoryRecord, ProviderDirectory } from './types';
@@ -87,40 +87,42 @@ export function finchPerson(
     school,
     location: school ?? employment.location.city,
     employeeType: employment.employment.subtype ?? employment.employment.type,
-    status: personStatus(leaver, status, startDate, today),
+    status: employmentStatus(
+      {
+        leaver,
+        leave: status === 'leave',
+        pending: status !== undefined && PENDING_STATUSES.has(status),
+      },
+      startDate,
+      today,
+    ),
     startDate,
     terminationDate: leaver ? employment.end_date : undefined,
   });
 }
 
-function personStatus(
-  leaver: boolean,
-  status: string | undefined,
-  startDate: string | undefined,
-  today: string,
-): RosterPerson['status'] {
-  if (leaver) return 'inactive';
-  if (status === 'leave') return 'leave';
-  if (status !== undefined && PENDING_STATUSES.has(status)) return 'pending';
-  return statusFromStart(startDate, today);
-}
-
 function createFinchDirectory(connection: DirectoryConnection): ProviderDirectory {
-  /** Returns the body of the person's entry in one batch read, or undefined when Finch has no such person. */
+  /**
+   * Returns the body of the person's entry in one batch read. A 404, for the request or for the
+   * person's entry, throws `personNotFoundError`.
+   */
   const readPart = async (part: 'individual' | 'employment', personId: string): Promise<unknown> => {
-    const subject = `Finch API POST /employer/${part} for person ${personId}`;
+    const path = `/employer/${part}`;
+    const subject = `Finch API POST ${path} for person ${personId}`;
+    const notFound = () =>
+      personNotFoundError(connection, { provider: 'Finch', personId, method: 'POST', path });
     const response = await requestJson(connection, {
       provider: 'Finch',
       personId,
       method: 'POST',
-      path: `/employer/${part}`,
+      path,
       headers: { authorization: `Bearer ${connection.credential}`, 'finch-api-version': FINCH_API_VERSION },
       body: { requests: [{ individual_id: personId }] },
     });
-    if (response === undefined) return undefined;
+    if (response === undefined) throw notFound();
     const { responses } = parseDirectoryRecord(batchSchema, response, subject);
     const entry = responses.find((candidate) => candidate.individual_id === personId) ?? responses[0];
-    if (!entry || entry.code === 404) return undefined;
+    if (!entry || entry.code === 404) throw notFound();
     if (entry.code < 200 || entry.code > 299) throw statusError(subject, entry.code);
     return entry.body;
   };
@@ -131,7 +133,6 @@ function createFinchDirectory(connection: DirectoryConnection): ProviderDirector
         readPart('individual', personId),
         readPart('employment', personId),
       ]);
-      if (individual === undefined || employment === undefined) return { deleted: true };
       const subject = `Finch API record of person ${personId}`;
       const person = finchPerson(
         parseDirectoryRecord(individualSchema, individual, subject),

@@ -1,18 +1,16 @@
 import { z } from 'zod';
 import type { RosterPerson } from '../../roster/event';
-import { requestJson } from './http';
+import { fetchPersonRecord } from './http';
 import {
   compactPerson,
   directoryDate,
   directoryEmail,
   directoryText,
+  employmentStatus,
   optionalObject,
-  parseDirectoryRecord,
   preferredDisplayName,
-  statusFromStart,
-  utcDate,
 } from './records';
-import type { DirectoryConnection, DirectoryFactory, DirectoryRecord, ProviderDirectory } from './types';
+import type { DirectoryConnection, DirectoryFactory, ProviderDirectory } from './types';
 
 /**
  * Reads employees from the Gusto API: `GET /v1/employees/{uuid}`
@@ -79,43 +77,26 @@ export function gustoPerson(employee: GustoEmployee, today: string): RosterPerso
     department: employee.department,
     location: job?.location.city,
     employeeType: employee.current_employment_status,
-    status: gustoStatus(employee, leaver, job?.hire_date, today),
+    status: employmentStatus({ leaver, pending: employee.onboarded === false }, job?.hire_date, today),
     startDate: job?.hire_date,
     terminationDate: leaver ? terminationDate : undefined,
   });
 }
 
-function gustoStatus(
-  employee: GustoEmployee,
-  leaver: boolean,
-  startDate: string | undefined,
-  today: string,
-): RosterPerson['status'] {
-  if (leaver) return 'inactive';
-  if (employee.onboarded === false) return 'pending';
-  return statusFromStart(startDate, today);
-}
-
 function createGustoDirectory(connection: DirectoryConnection): ProviderDirectory {
   return {
-    async fetchPerson(personId: string): Promise<DirectoryRecord> {
-      const response = await requestJson(connection, {
+    fetchPerson: async (personId) =>
+      fetchPersonRecord(connection, {
         provider: 'Gusto',
         personId,
-        method: 'GET',
         path: `/v1/employees/${encodeURIComponent(personId)}`,
         headers: {
           authorization: `Bearer ${connection.credential}`,
           'x-gusto-api-version': GUSTO_API_VERSION,
         },
-      });
-      if (response === undefined) return { deleted: true };
-      const employee = parseDirectoryRecord(employeeSchema, response, `Gusto API employee ${personId}`);
-      return {
-        person: gustoPerson(employee, utcDate(connection.now?.() ?? new Date())),
-        employeeId: personId,
-      };
-    },
+        schema: employeeSchema,
+        toPerson: gustoPerson,
+      }),
   };
 }
 

@@ -1,18 +1,16 @@
 import { z } from 'zod';
 import type { RosterPerson } from '../../roster/event';
 import { DirectoryRequestError } from './errors';
-import { requestJson } from './http';
+import { fetchPersonRecord } from './http';
 import {
   compactPerson,
   directoryDate,
   directoryEmail,
   directoryText,
   optionalObject,
-  parseDirectoryRecord,
   statusFromStart,
-  utcDate,
 } from './records';
-import type { DirectoryConnection, DirectoryFactory, DirectoryRecord, ProviderDirectory } from './types';
+import type { DirectoryConnection, DirectoryFactory, ProviderDirectory } from './types';
 
 /**
  * Reads employees from the Bob People API (https://apidocs.hibob.com/reference/get_people-identifier):
@@ -115,20 +113,15 @@ export function hiBobAuthorization(credential: string): string {
 
 function createHiBobDirectory(connection: DirectoryConnection): ProviderDirectory {
   return {
-    async fetchPerson(personId): Promise<DirectoryRecord> {
-      const body = await requestJson(connection, {
+    fetchPerson: async (personId) =>
+      fetchPersonRecord(connection, {
         provider: 'HiBob',
         personId,
-        method: 'GET',
         path: `/v1/people/${encodeURIComponent(personId)}?includeHumanReadable=true`,
         headers: { authorization: hiBobAuthorization(connection.credential) },
-      });
-      if (body === undefined) return { deleted: true };
-
-      const employee = parseDirectoryRecord(employeeSchema, body, `HiBob API GET for person ${personId}`);
-      const today = utcDate(connection.now?.() ?? new Date());
-      return { person: hiBobPerson(employee, today), employeeId: personId };
-    },
+        schema: employeeSchema,
+        toPerson: hiBobPerson,
+      }),
   };
 }
 

@@ -1,5 +1,8 @@
+import type { z } from 'zod';
+import type { RosterPerson } from '../../roster/event';
 import { DirectoryRequestError } from './errors';
-import type { DirectoryConnection } from './types';
+import { parseDirectoryRecord, utcDate } from './records';
+import type { DirectoryConnection, DirectoryRecord } from './types';
 
 /** Milliseconds a provider API request may take when the connection sets no timeout. */
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -16,8 +19,9 @@ export interface DirectoryRequest {
 }
 
 /**
- * Sends one request to a provider API and returns the parsed JSON body, or undefined for 404. Other
- * failures throw a DirectoryRequestError that tells whether a retry can help and what to check.
+ * Sends one request to a provider API and returns the parsed JSON body, or undefined for 404, which the
+ * caller turns into `personNotFoundError` or reads as an empty list. Other failures throw a
+ * DirectoryRequestError that marks whether a retry can help and names what to check.
  */
 export async function requestJson(
   connection: DirectoryConnection,
@@ -81,4 +85,67 @@ export function statusError(subject: string, status: number): DirectoryRequestEr
     false,
     status,
   );
+}
+
+/**
+ * Returns the permanent error for a person lookup that returned 404. Only events that change a person
+ * look them up, and the provider sends its deletion events without a lookup. So a 404 here means the
+ * lookup went to the wrong place (a wrong apiBaseUrl, account or company) far more often than a removed
+ * person, and applying it as a leaver would deactivate real users. The message names the URL without
+ * user info or query, which may carry credentials, and never the credential itself.
+ */
+export function personNotFoundError(
+  connection: DirectoryConnection,
+  request: Pick<DirectoryRequest, 'provider' | 'personId' | 'method' | 'path'>,
+): DirectoryRequestError {
+  const source = connection.source ? `source "${connection.source.name}": ` : '';
+  return new DirectoryRequestError(
+    `${source}${request.provider} API ${request.method} ${requestLocation(connection, request.path)} ` +
+      `returned 404 (not found) for employee ` +
+      `${request.personId}: check apiBaseUrl / account or company fields in the source config ` +
+      '(a person the provider deleted arrives as a deletion event, which needs no lookup)',
+    false,
+    404,
+  );
+}
+
+/**
+ * Returns the request's origin and path, without user info, query or fragment: what an operator compares
+ * with the provider's API address.
+ */
+function requestLocation(connection: DirectoryConnection, path: string): string {
+  try {
+    const url = new URL(`${connection.baseUrl.replace(/\/+$/, '')}${path}`);
+    return `${url.origin}${url.pathname}`;
+  } catch {
+    return path.replace(/[?#].*$/s, '');
+  }
+}
+
+/** One person read with a single GET: where to send it and how to read the record. */
+export interface PersonRequest<T extends z.ZodType> {
+  provider: string;
+  personId: string;
+  path: string;
+  headers: Record<string, string>;
+  schema: T;
+  /** Maps the validated record to a roster person; `today` is the UTC date of the read. */
+  toPerson(record: z.output<T>, today: string): RosterPerson;
+}
+
+/**
+ * Reads one person with a GET, validates the record and maps it. A 404 throws `personNotFoundError`;
+ * other failures throw as `requestJson` does.
+ */
+export async function fetchPersonRecord<T extends z.ZodType>(
+  connection: DirectoryConnection,
+  request: PersonRequest<T>,
+): Promise<DirectoryRecord> {
+  const { provider, personId, path, headers } = request;
+  const body = await requestJson(connection, { provider, personId, method: 'GET', path, headers });
+  if (body === undefined) throw personNotFoundError(connection, { provider, personId, method: 'GET', path });
+
+  const record = parseDirectoryRecord(request.schema, body, `${provider} API GET for person ${personId}`);
+  const today = utcDate(connection.now?.() ?? new Date());
+  return { person: request.toPerson(record, today), employeeId: personId };
 }

@@ -53,12 +53,14 @@ export function directoryFor(source: SourceConfig): ProviderDirectory {
 
 /**
  * Replaces a thin event (one with `lookup`) by the person's current record from the provider's API; other
- * events are returned unchanged. The fetched record decides the action: a person the provider no longer
- * has is deleted, an inactive one terminated, anyone else upserted. So a late or repeated webhook applies
- * the current state, never an old one.
+ * events, deletions among them, are returned unchanged. The fetched record decides the action: an
+ * inactive person is terminated, anyone else upserted. So a late or repeated webhook applies the current
+ * state, never an old one.
  *
- * A retryable API failure propagates, so the message returns to the queue; a rejection (wrong credential,
- * other 4xx) or an invalid record becomes a PermanentApplyError.
+ * A retryable API failure propagates, so the message returns to the queue. A rejection (wrong credential,
+ * a person the API does not find, other 4xx) or an invalid record becomes a PermanentApplyError, which
+ * sends the message to the dead-letter queue. A 404 is never read as a leaver: a wrong apiBaseUrl or
+ * account answers 404 for everyone, and that would deactivate every person the source sends.
  */
 export async function resolveThinEvent(
   event: RosterEvent,
@@ -87,28 +89,12 @@ export async function resolveThinEvent(
     throw new PermanentApplyError((error as Error).message, ids, { cause: error });
   }
 
-  if ('deleted' in record) {
-    // A wrong apiBaseUrl or account answers 404 for everyone, which would read as every person
-    // leaving, so each one is logged as a warning that names where the lookup went.
-    const source = sources.find((candidate) => candidate.name === event.source);
-    logger.warn('Provider API does not know the person: applying it as a deletion', {
-      ...ids,
-      personId: lookup.personId,
-      provider: source?.provider,
-      apiBaseUrl: source?.apiBaseUrl,
-      hint: 'if every lookup of this source ends here, check apiBaseUrl and the account fields of the source',
-    });
-  }
-
   // The message group and the state key were fixed by the webhook's id, so that id stays the key.
-  const resolved: RosterEvent =
-    'deleted' in record
-      ? { ...thin, action: 'delete', person: { status: 'inactive' } }
-      : {
-          ...thin,
-          action: record.person.status === 'inactive' ? 'terminate' : 'upsert',
-          person: record.person,
-        };
+  const resolved: RosterEvent = {
+    ...thin,
+    action: record.person.status === 'inactive' ? 'terminate' : 'upsert',
+    person: record.person,
+  };
   const checked = rosterEventSchema.safeParse(resolved);
   if (!checked.success) {
     const fields = [...new Set(checked.error.issues.map((issue) => issue.path.join('.')))].join(', ');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RosterPerson } from '../../roster/event';
 import { DirectoryRequestError } from './errors';
-import { requestJson, statusError } from './http';
+import { personNotFoundError, requestJson, statusError } from './http';
 import {
   compactPerson,
   directoryDate,
@@ -201,7 +201,9 @@ function createPersonioDirectory(connection: DirectoryConnection): ProviderDirec
       const path = `/v2/persons/${encodeURIComponent(personId)}`;
 
       const personBody = await requestWithToken(connection, { personId, path, headers });
-      if (personBody === undefined) return { deleted: true };
+      if (personBody === undefined) {
+        throw personNotFoundError(connection, { provider: 'Personio', personId, method: 'GET', path });
+      }
       const employmentsBody = await requestWithToken(connection, {
         personId,
         path: `${path}/employments`,

@@ -63,6 +63,29 @@ export function utcDate(now: Date): string {
   return now.toISOString().slice(0, 10);
 }
 
+/** What a provider's record says about employment, beyond the start date. */
+export interface EmploymentFlags {
+  leaver: boolean;
+  leave?: boolean;
+  /** The provider marks the person as not started yet (onboarding, pre-hire). */
+  pending?: boolean;
+}
+
+/**
+ * Returns the roster status, in this order of precedence: a leaver is `inactive`, a leave is `leave`,
+ * a provider's pending mark or a start date after `today` is `pending`, anyone else `active`.
+ */
+export function employmentStatus(
+  flags: EmploymentFlags,
+  startDate: string | undefined,
+  today: string,
+): RosterPerson['status'] {
+  if (flags.leaver) return 'inactive';
+  if (flags.leave) return 'leave';
+  if (flags.pending) return 'pending';
+  return statusFromStart(startDate, today);
+}
+
 /** Returns `pending` for a start date after `today`, otherwise `active`. */
 export function statusFromStart(startDate: string | undefined, today: string): RosterPerson['status'] {
   return startDate && startDate > today ? 'pending' : 'active';

@@ -1,18 +1,16 @@
 import { z } from 'zod';
 import type { RosterPerson } from '../../roster/event';
-import { requestJson } from './http';
+import { fetchPersonRecord } from './http';
 import {
   compactPerson,
   directoryDate,
   directoryEmail,
   directoryText,
+  employmentStatus,
   optionalObject,
-  parseDirectoryRecord,
   preferredDisplayName,
-  statusFromStart,
-  utcDate,
 } from './records';
-import type { DirectoryConnection, DirectoryFactory, DirectoryRecord, ProviderDirectory } from './types';
+import type { DirectoryConnection, DirectoryFactory, ProviderDirectory } from './types';
 
 /**
  * Reads workers from the Rippling REST API: `GET /workers/{id}?expand=user,department`
@@ -67,40 +65,27 @@ export function ripplingPerson(worker: RipplingWorker, today: string): RosterPer
     school: worker.location.name,
     location: worker.location.name,
     employeeType: worker.employment_type.name,
-    status: ripplingStatus(leaver, status, worker.start_date, today),
+    status: employmentStatus(
+      { leaver, pending: status !== undefined && PENDING_STATUSES.has(status) },
+      worker.start_date,
+      today,
+    ),
     startDate: worker.start_date,
     terminationDate: leaver ? worker.end_date : undefined,
   });
 }
 
-function ripplingStatus(
-  leaver: boolean,
-  status: string | undefined,
-  startDate: string | undefined,
-  today: string,
-): RosterPerson['status'] {
-  if (leaver) return 'inactive';
-  if (status !== undefined && PENDING_STATUSES.has(status)) return 'pending';
-  return statusFromStart(startDate, today);
-}
-
 function createRipplingDirectory(connection: DirectoryConnection): ProviderDirectory {
   return {
-    async fetchPerson(personId: string): Promise<DirectoryRecord> {
-      const response = await requestJson(connection, {
+    fetchPerson: async (personId) =>
+      fetchPersonRecord(connection, {
         provider: 'Rippling',
         personId,
-        method: 'GET',
         path: `/workers/${encodeURIComponent(personId)}?expand=user,department`,
         headers: { authorization: `Bearer ${connection.credential}` },
-      });
-      if (response === undefined) return { deleted: true };
-      const worker = parseDirectoryRecord(workerSchema, response, `Rippling API worker ${personId}`);
-      return {
-        person: ripplingPerson(worker, utcDate(connection.now?.() ?? new Date())),
-        employeeId: personId,
-      };
-    },
+        schema: workerSchema,
+        toPerson: ripplingPerson,
+      }),
   };
 }
 

@@ -1,15 +1,17 @@
 import type { SourceConfig } from '../../config/schema';
 import type { RosterPerson } from '../../roster/event';
 
-/** A person as the provider's API returns it now, or the fact that the provider no longer has them. */
-export type DirectoryRecord = { person: RosterPerson; employeeId: string } | { deleted: true };
+/** A person as the provider's API returns it now. */
+export interface DirectoryRecord {
+  person: RosterPerson;
+  employeeId: string;
+}
 
 /** Reads people from a provider's API, for webhooks that carry only a person id. */
 export interface ProviderDirectory {
   /**
-   * Returns the person's current record. A person the provider does not know (404) is `{ deleted: true }`.
-   * Throws DirectoryRequestError: transient failures (network, timeout, 429, 5xx) are retryable, and
-   * rejections (401, 403, other 4xx) are permanent.
+   * Returns the person's current record. Throws DirectoryRequestError: transient failures (network,
+   * timeout, 429, 5xx) are retryable, and rejections (401, 403, 404, other 4xx) are permanent.
    */
   fetchPerson(personId: string): Promise<DirectoryRecord>;
 }

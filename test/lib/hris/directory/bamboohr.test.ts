@@ -113,8 +113,15 @@ describe('bamboohrDirectory.fetchPerson', () => {
     expect(fakes.requests().at(-1)?.path).toBe('/maple-district/v1/employees/41');
   });
 
-  it('returns deleted for an unknown employee', async () => {
-    expect(await directory().fetchPerson('404')).toEqual({ deleted: true });
+  it('fails permanently on 404, naming the URL', async () => {
+    const failure = await directory()
+      .fetchPerson('404')
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(DirectoryRequestError);
+    expect((failure as DirectoryRequestError).retryable).toBe(false);
+    expect((failure as DirectoryRequestError).message).toContain(
+      `GET ${fakes.baseUrlFor('bamboohr')}/maple-district/v1/employees/404 returned 404`,
+    );
   });
 
   it('fails permanently with a wrong API key', async () => {

@@ -103,8 +103,13 @@ describe('finchDirectory', () => {
     expect('person' in record && record.person.status).toBe('leave');
   });
 
-  it('returns deleted for an individual Finch does not know', async () => {
-    expect(await directory.fetchPerson('ind-unknown')).toEqual({ deleted: true });
+  it('fails permanently on 404, naming the URL', async () => {
+    const failure = await directory.fetchPerson('ind-unknown').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(DirectoryRequestError);
+    expect((failure as DirectoryRequestError).retryable).toBe(false);
+    expect((failure as DirectoryRequestError).message).toContain(
+      `POST ${fakes.baseUrlFor('finch')}/employer/individual returned 404`,
+    );
   });
 
   it('fails permanently when Finch refuses the token', async () => {

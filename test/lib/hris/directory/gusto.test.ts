@@ -89,8 +89,13 @@ describe('gustoDirectory', () => {
     expect((await personOf(employee({ work_email: null }))).email).toBeUndefined();
   });
 
-  it('returns deleted for an employee Gusto does not know', async () => {
-    expect(await directory.fetchPerson('emp-unknown')).toEqual({ deleted: true });
+  it('fails permanently on 404, naming the URL', async () => {
+    const failure = await directory.fetchPerson('emp-unknown').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(DirectoryRequestError);
+    expect((failure as DirectoryRequestError).retryable).toBe(false);
+    expect((failure as DirectoryRequestError).message).toContain(
+      `GET ${fakes.baseUrlFor('gusto')}/v1/employees/emp-unknown returned 404`,
+    );
   });
 
   it('fails permanently when Gusto refuses the token', async () => {

@@ -127,8 +127,15 @@ describe('hibobDirectory.fetchPerson', () => {
     expect(record).toMatchObject({ person: { email: 'mateo@district.example.org', status: 'active' } });
   });
 
-  it('returns deleted for an unknown employee', async () => {
-    expect(await directory().fetchPerson('1')).toEqual({ deleted: true });
+  it('fails permanently on 404, naming the URL', async () => {
+    const failure = await directory()
+      .fetchPerson('1')
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(DirectoryRequestError);
+    expect((failure as DirectoryRequestError).retryable).toBe(false);
+    expect((failure as DirectoryRequestError).message).toContain(
+      `GET ${fakes.baseUrlFor('hibob')}/v1/people/1 returned 404`,
+    );
   });
 
   it('fails permanently with a wrong token', async () => {

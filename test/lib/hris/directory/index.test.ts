@@ -5,6 +5,8 @@ import {
   type ProviderDirectory,
   resolveThinEvent,
 } from '../../../../lib/hris/directory';
+import { personNotFoundError } from '../../../../lib/hris/directory/http';
+import { gustoAdapter } from '../../../../lib/hris/gusto';
 import { PermanentApplyError } from '../../../../lib/roster/errors';
 import type { RosterEvent } from '../../../../lib/roster/event';
 
@@ -63,13 +65,59 @@ describe('resolveThinEvent', () => {
     expect(resolved.action).toBe('terminate');
   });
 
-  it('turns a person the provider no longer has into a deletion', async () => {
-    const resolved = await resolveThinEvent(
+  it('fails permanently when the lookup returns 404', async () => {
+    const connection = { baseUrl: 'https://api.gusto.example', credential: 'token', source: SOURCE };
+    const notFound = personNotFoundError(connection, {
+      provider: 'Gusto',
+      personId: 'emp-1',
+      method: 'GET',
+      path: '/v1/employees/emp-1?token=hidden',
+    });
+    const attempt = resolveThinEvent(
       { ...THIN, action: 'upsert' },
       [SOURCE],
       silent,
-      directoryReturning(async () => ({ deleted: true })),
+      directoryReturning(async () => {
+        throw notFound;
+      }),
     );
+    await expect(attempt).rejects.toThrow(PermanentApplyError);
+  });
+
+  it('names source, URL, employee and fix for a 404', async () => {
+    const connection = { baseUrl: 'https://user:pw@api.gusto.example/', credential: 'token', source: SOURCE };
+    const { message } = personNotFoundError(connection, {
+      provider: 'Gusto',
+      personId: 'emp-1',
+      method: 'GET',
+      path: '/v1/employees/emp-1?token=hidden',
+    });
+    expect(message).toBe(
+      'source "gusto": Gusto API GET https://api.gusto.example/v1/employees/emp-1 returned 404 (not found) for ' +
+        'employee emp-1: check apiBaseUrl / account or company fields in the source config (a person ' +
+        'the provider deleted arrives as a deletion event, which needs no lookup)',
+    );
+  });
+
+  it('applies a Gusto deletion event without a lookup', async () => {
+    const body = JSON.stringify({
+      uuid: 'evt-del',
+      event_type: 'employee.deleted',
+      resource_uuid: 'company-1',
+      entity_type: 'Employee',
+      entity_uuid: 'emp-1',
+      timestamp: 1767225600,
+    });
+    const { events } = gustoAdapter.normalize(JSON.parse(body), {
+      source: 'gusto',
+      delivery: { headers: {}, body: Buffer.from(body) },
+      receivedAt: new Date('2026-01-01T00:00:05Z'),
+    });
+    const [deletion] = events;
+    if (!deletion) throw new Error('expected one event');
+    const resolved = await resolveThinEvent(deletion, [SOURCE], silent, () => {
+      throw new Error('no lookup expected');
+    });
     expect(resolved.action).toBe('delete');
   });
 

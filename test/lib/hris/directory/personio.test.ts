@@ -110,8 +110,15 @@ describe('personioDirectory.fetchPerson with a stored access token', () => {
     });
   });
 
-  it('returns deleted for an unknown person', async () => {
-    expect(await directory().fetchPerson('1')).toEqual({ deleted: true });
+  it('fails permanently on 404, naming the URL', async () => {
+    const failure = await directory()
+      .fetchPerson('1')
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(DirectoryRequestError);
+    expect((failure as DirectoryRequestError).retryable).toBe(false);
+    expect((failure as DirectoryRequestError).message).toContain(
+      `GET ${fakes.baseUrlFor('personio')}/v2/persons/1 returned 404`,
+    );
   });
 
   it('fails permanently with a wrong token', async () => {

@@ -71,8 +71,13 @@ describe('ripplingDirectory', () => {
     expect((await personOf(worker({ status: 'HIRED' }))).status).toBe('pending');
   });
 
-  it('returns deleted for a worker Rippling does not know', async () => {
-    expect(await directory.fetchPerson('worker-unknown')).toEqual({ deleted: true });
+  it('fails permanently on 404, naming the URL', async () => {
+    const failure = await directory.fetchPerson('worker-unknown').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(DirectoryRequestError);
+    expect((failure as DirectoryRequestError).retryable).toBe(false);
+    expect((failure as DirectoryRequestError).message).toContain(
+      `GET ${fakes.baseUrlFor('rippling')}/workers/worker-unknown returned 404`,
+    );
   });
 
   it('fails permanently when Rippling refuses the token', async () => {
