@@ -31,6 +31,9 @@ export type FunctionName = (typeof FUNCTION_NAMES)[number];
 /** The Powertools metrics namespace of every function. The service name is the function name. */
 export const METRICS_NAMESPACE = 'TalentSync';
 
+/** The runtime of every function; esbuild targets its Node.js version. */
+export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
 /**
  * Lets the ESM bundle load CommonJS dependencies that call `require` (esbuild keeps those calls, and an
  * ES module has no `require` of its own).
@@ -87,7 +90,7 @@ export class FunctionFactory {
       projectRoot: this.props.projectRoot,
       depsLockFilePath: join(this.props.projectRoot, 'package-lock.json'),
       description: options.description,
-      runtime: lambda.Runtime.NODEJS_24_X,
+      runtime: FUNCTION_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
       timeout: options.timeout,
       memorySize: options.memorySize,
@@ -103,7 +106,7 @@ export class FunctionFactory {
         NODE_OPTIONS: '--enable-source-maps',
         ...options.environment,
       },
-      bundling: this.bundlingOptions(),
+      bundling: functionBundlingOptions(this.props.config),
     });
 
     acknowledge(
@@ -124,25 +127,29 @@ export class FunctionFactory {
     );
     return fn;
   }
+}
 
-  private bundlingOptions(): BundlingOptions {
-    return {
-      format: OutputFormat.ESM,
-      mainFields: ['module', 'main'],
-      banner: ESM_REQUIRE_BANNER,
-      minify: true,
-      sourceMap: true,
-      sourceMapMode: SourceMapMode.DEFAULT,
-      sourcesContent: false,
-      // The SDK version pinned in package-lock.json is deployed, not whichever one the runtime carries.
-      bundleAwsSDK: true,
-      forceDockerBundling: false,
-      define: {
-        // A JavaScript string literal whose text is the config JSON, which runtimeConfig() parses.
-        __TALENT_SYNC_CONFIG__: JSON.stringify(JSON.stringify(this.props.config)),
-      },
-    };
-  }
+/**
+ * The esbuild settings of every function: minified ESM with source maps, the pinned AWS SDK bundled, and
+ * the validated config compiled in. `bench/cold-start.ts` builds with the same settings.
+ */
+export function functionBundlingOptions(config: Config): BundlingOptions {
+  return {
+    format: OutputFormat.ESM,
+    mainFields: ['module', 'main'],
+    banner: ESM_REQUIRE_BANNER,
+    minify: true,
+    sourceMap: true,
+    sourceMapMode: SourceMapMode.DEFAULT,
+    sourcesContent: false,
+    // The SDK version pinned in package-lock.json is deployed, not whichever one the runtime carries.
+    bundleAwsSDK: true,
+    forceDockerBundling: false,
+    define: {
+      // A JavaScript string literal whose text is the config JSON, which runtimeConfig() parses.
+      __TALENT_SYNC_CONFIG__: JSON.stringify(JSON.stringify(config)),
+    },
+  };
 }
 
 /**
