@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
+import { coldStart } from './cold-start';
 import { type Benchmark, machineLine, markdownTable, type TargetCheck } from './harness';
+import { ingest } from './ingest';
 import { reportStreaming } from './report-streaming';
 
 /**
@@ -9,7 +11,7 @@ import { reportStreaming } from './report-streaming';
  * the targets table, not as a failure, so one slow figure does not hide the others.
  */
 
-const BENCHMARKS: Benchmark[] = [reportStreaming];
+const BENCHMARKS: Benchmark[] = [reportStreaming, ingest, coldStart];
 
 const USAGE = `Usage: npm run bench -- [--only NAME[,NAME...]]
 
