@@ -46,21 +46,23 @@ interface HttpResponse {
 
 /**
  * A middy middleware that counts each webhook response as accepted or rejected by reason, and publishes
- * the metrics. Use it before the middleware that turns errors into responses: middy runs `onError`
- * handlers in reverse order, so this one then reads the response that the other set.
+ * the metric at once as one EMF line. Use it before the middleware that turns errors into responses:
+ * middy runs `onError` handlers in reverse order, so this one then reads the response that the other set.
+ * It reuses `metrics` rather than a `singleMetric()` per delivery, which builds a new Metrics instance
+ * and console each time; nothing awaits between adding and publishing, so deliveries do not interleave.
  */
 export function webhookMetrics(metrics: Metrics): MiddlewareObj<unknown, HttpResponse | undefined> {
   const record = (response: HttpResponse | undefined | null) => {
     const statusCode = response?.statusCode ?? 500;
     if (statusCode < 400) {
-      const outcome = metrics.singleMetric();
-      outcome.addDimension('Outcome', statusCode === 202 ? 'accepted' : 'ignored');
-      outcome.addMetric(METRIC_NAMES.webhookAccepted, MetricUnit.Count, 1);
+      metrics.addDimension('Outcome', statusCode === 202 ? 'accepted' : 'ignored');
+      metrics.addMetric(METRIC_NAMES.webhookAccepted, MetricUnit.Count, 1);
     } else {
-      const rejected = metrics.singleMetric();
-      rejected.addDimension(REJECT_REASON_DIMENSION, rejectReason(statusCode));
-      rejected.addMetric(METRIC_NAMES.webhookRejected, MetricUnit.Count, 1);
+      metrics.addDimension(REJECT_REASON_DIMENSION, rejectReason(statusCode));
+      metrics.addMetric(METRIC_NAMES.webhookRejected, MetricUnit.Count, 1);
     }
+    // Publishing clears the added dimension and keeps the default ones (the service name).
+    metrics.publishStoredMetrics();
   };
   return {
     after: async (request) => record(request.response),

@@ -1,13 +1,11 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { METRIC_NAMES, rejectReason, webhookMetrics, withCallMetrics } from '../../../lib/runtime/metrics';
 
 function recordingMetrics() {
   const metrics = new Metrics({ namespace: 'Test', serviceName: 'test' });
-  const single = { addDimension: vi.fn(), addMetric: vi.fn() };
-  vi.spyOn(metrics, 'singleMetric').mockReturnValue(single as unknown as Metrics);
   const added = vi.spyOn(metrics, 'addMetric').mockImplementation(() => metrics);
-  return { metrics, single, added };
+  return { metrics, added };
 }
 
 describe('rejectReason', () => {
@@ -22,25 +20,66 @@ describe('rejectReason', () => {
   });
 });
 
+/** Metrics whose EMF lines are collected instead of written to standard output. */
+function emittingMetrics() {
+  const lines: Record<string, unknown>[] = [];
+  const metrics = new Metrics({ namespace: 'Test', serviceName: 'test' });
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+    return true;
+  });
+  return { metrics, lines };
+}
+
+/** The dimension names of an EMF line. */
+function dimensionsOf(line: Record<string, unknown> | undefined): unknown {
+  const emf = line?._aws as { CloudWatchMetrics: { Dimensions: string[][] }[] } | undefined;
+  return emf?.CloudWatchMetrics[0]?.Dimensions[0];
+}
+
 describe('webhookMetrics', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it('counts a 202 as accepted', async () => {
-    const { metrics, single } = recordingMetrics();
+    const { metrics, lines } = emittingMetrics();
     await webhookMetrics(metrics).after?.({ response: { statusCode: 202 } } as never);
-    expect(single.addDimension).toHaveBeenCalledWith('Outcome', 'accepted');
-    expect(single.addMetric).toHaveBeenCalledWith(METRIC_NAMES.webhookAccepted, 'Count', 1);
+    expect(lines[0]).toMatchObject({ Outcome: 'accepted', [METRIC_NAMES.webhookAccepted]: 1 });
+  });
+
+  it('counts a 200 as ignored', async () => {
+    const { metrics, lines } = emittingMetrics();
+    await webhookMetrics(metrics).after?.({ response: { statusCode: 200 } } as never);
+    expect(lines[0]).toMatchObject({ Outcome: 'ignored' });
   });
 
   it('counts an error response as rejected by reason', async () => {
-    const { metrics, single } = recordingMetrics();
+    const { metrics, lines } = emittingMetrics();
     await webhookMetrics(metrics).onError?.({ response: { statusCode: 401 } } as never);
-    expect(single.addDimension).toHaveBeenCalledWith('Reason', 'signature');
-    expect(single.addMetric).toHaveBeenCalledWith(METRIC_NAMES.webhookRejected, 'Count', 1);
+    expect(lines[0]).toMatchObject({ Reason: 'signature', [METRIC_NAMES.webhookRejected]: 1 });
   });
 
   it('counts an unhandled error as internal', async () => {
-    const { metrics, single } = recordingMetrics();
+    const { metrics, lines } = emittingMetrics();
     await webhookMetrics(metrics).onError?.({ response: undefined } as never);
-    expect(single.addDimension).toHaveBeenCalledWith('Reason', 'internal');
+    expect(lines[0]).toMatchObject({ Reason: 'internal' });
+  });
+
+  it('publishes one line per delivery', async () => {
+    const { metrics, lines } = emittingMetrics();
+    const middleware = webhookMetrics(metrics);
+    await middleware.after?.({ response: { statusCode: 202 } } as never);
+    await middleware.onError?.({ response: { statusCode: 401 } } as never);
+    expect(lines).toHaveLength(2);
+  });
+
+  it('drops the dimension of the delivery before', async () => {
+    const { metrics, lines } = emittingMetrics();
+    const middleware = webhookMetrics(metrics);
+    await middleware.after?.({ response: { statusCode: 202 } } as never);
+    await middleware.onError?.({ response: { statusCode: 401 } } as never);
+    expect(dimensionsOf(lines[1])).toEqual(['service', 'Reason']);
   });
 });
 
