@@ -1,4 +1,4 @@
-import { TalentApiError } from '../talent/errors';
+import { isRetryable, TalentApiError } from '../talent/errors';
 import { groupKey } from './rules';
 import type { RosterTalent } from './talent';
 
@@ -36,6 +36,10 @@ export class KnownGroups {
  * Makes sure each named group exists in Talent, creating the missing ones. Returns true when at least
  * one name was taken from `known` without asking Talent, so a failed write may be worth one retry
  * after `known.forget`.
+ *
+ * A group is created without a lookup first: one call either way, since a 409 says it exists. Only
+ * when Talent refuses the create for another reason (a token that may not create groups) is the
+ * group looked up, and the refusal stands when it is missing.
  */
 export async function ensureGroups(
   names: readonly string[],
@@ -48,18 +52,23 @@ export async function ensureGroups(
       usedKnown = true;
       continue;
     }
-    if (!(await talent.findGroup(name))) await createGroupIfMissing(name, talent);
+    await createGroupIfMissing(name, talent);
     known?.add(name);
   }
   return usedKnown;
 }
 
-async function createGroupIfMissing(name: string, talent: Pick<RosterTalent, 'createGroup'>): Promise<void> {
+async function createGroupIfMissing(
+  name: string,
+  talent: Pick<RosterTalent, 'findGroup' | 'createGroup'>,
+): Promise<void> {
   try {
     await talent.createGroup(name);
   } catch (error) {
-    // 409: another worker created the group between the lookup and this call, which is the goal.
-    if (error instanceof TalentApiError && error.status === 409) return;
+    if (!(error instanceof TalentApiError) || isRetryable(error)) throw error;
+    // 409: the group exists, created earlier or by another worker meanwhile, which is the goal.
+    if (error.status === 409) return;
+    if (await talent.findGroup(name)) return;
     throw error;
   }
 }

@@ -134,12 +134,12 @@ describe('applyRosterEvent', () => {
       expect(matching).toHaveLength(1);
     });
 
-    it('counts three calls for a new-group hire: find and create the group, create the user', async () => {
+    it('counts two calls for a new-group hire: create the group, create the user', async () => {
       const result = await applyRosterEvent(
-        eventFor({ person: { school: 'Three Calls High' } }),
+        eventFor({ person: { school: 'Two Calls High' } }),
         dependencies(),
       );
-      expect(result.calls).toBe(3);
+      expect(result.calls).toBe(2);
     });
 
     it('records the applied event in the state table', async () => {
@@ -618,15 +618,14 @@ describe('applyRosterEvent', () => {
       expect((await talentUser())?.name).toBe('Ada Lovelace');
     });
 
-    it('accepts a group created after the lookup', async () => {
+    it('accepts a group created just before its create', async () => {
       const deps = dependencies();
       const talent = deps.talent;
       deps.talent = {
         ...talent,
-        findGroup: async (name) => {
-          const group = await talent.findGroup(name);
-          if (!group) await inspector.createGroup(name);
-          return group;
+        createGroup: async (name) => {
+          await inspector.createGroup(name);
+          return talent.createGroup(name);
         },
       };
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureGroups, KnownGroups } from '../../../lib/roster/groups';
 import { createTalentClient } from '../../../lib/talent/client';
+import { TalentApiError } from '../../../lib/talent/errors';
 import { startTalentSimulator, type TalentSimulator } from '../../../local/talent-simulator/server';
 import { SIMULATOR_TOKEN } from './support';
 
@@ -37,4 +38,27 @@ describe('ensureGroups', () => {
 
     await expect(ensureGroups(['School: Late Middle'], lagging)).resolves.toBe(false);
   });
+
+  it('makes one call for a missing group', async () => {
+    const before = simulator.requestLog().length;
+    await ensureGroups(['School: One Call High'], worker());
+
+    expect(simulator.requestLog().length - before).toBe(1);
+  });
+
+  it('accepts an existing group when Talent refuses to create groups', async () => {
+    const talent = { findGroup: async () => ({ _id: 'g1', name: 'School: Kept' }), createGroup: refuse };
+
+    await expect(ensureGroups(['School: Kept'], talent)).resolves.toBe(false);
+  });
+
+  it('keeps the refusal when the group is missing', async () => {
+    const talent = { findGroup: async () => undefined, createGroup: refuse };
+
+    await expect(ensureGroups(['School: Missing'], talent)).rejects.toBeInstanceOf(TalentApiError);
+  });
 });
+
+async function refuse(): Promise<never> {
+  throw new TalentApiError('Talent createGroup returned 403', 'createGroup', false, 403, 'forbidden', 1);
+}
