@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
+import { applyBench } from './apply';
 import { coldStart } from './cold-start';
 import { type Benchmark, machineLine, markdownTable, type TargetCheck } from './harness';
 import { ingest } from './ingest';
+import { polling } from './polling';
 import { reportStreaming } from './report-streaming';
 
 /**
@@ -11,7 +13,7 @@ import { reportStreaming } from './report-streaming';
  * the targets table, not as a failure, so one slow figure does not hide the others.
  */
 
-const BENCHMARKS: Benchmark[] = [reportStreaming, ingest, coldStart];
+const BENCHMARKS: Benchmark[] = [reportStreaming, ingest, coldStart, polling, applyBench];
 
 const USAGE = `Usage: npm run bench -- [--only NAME[,NAME...]]
 
