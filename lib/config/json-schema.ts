@@ -38,6 +38,8 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
     'Tenant ids (company, connection or account ids, depending on the provider) this source accepts. A delivery for another tenant is rejected with 403; absent accepts every tenant.',
   'roster.sources[].companyDomain':
     'BambooHR only, and required there: the account subdomain (`acme` for acme.bamboohr.com).',
+  'roster.sources[].verificationSecretName':
+    "Gusto only: the secret the webhook function writes a new subscription's verification token to, for the operator to read; never used to check signatures. Absent means `<signingSecretName>-pending-verification`. The stack creates it.",
   'roster.sources[].tokenHeader':
     'Personio only: the header that carries the static webhook token; absent means `Authorization`.',
   'roster.defaultRole': 'The Talent role of a person whom no role rule matches.',

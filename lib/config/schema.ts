@@ -130,6 +130,12 @@ const source = z
         'must be the subdomain of the BambooHR account, for example "acme"',
       )
       .optional(),
+    /**
+     * Gusto: the secret the webhook function writes a new subscription's verification token to, as
+     * `{"verification_token", "webhook_subscription_uuid", "receivedAt"}`. It is never used to check
+     * signatures. Absent means `<signingSecretName>-pending-verification`. The stack creates it.
+     */
+    verificationSecretName: secretName.optional(),
     /** Personio: the header that carries the webhook's static token; absent means `Authorization`. */
     tokenHeader: z
       .string()
@@ -143,6 +149,14 @@ const source = z
         path: ['companyDomain'],
         message:
           'is required for provider "bamboohr": set it to the account subdomain (acme for acme.bamboohr.com)',
+      });
+    }
+    if (value.verificationSecretName && value.verificationSecretName === value.signingSecretName) {
+      context.addIssue({
+        code: 'custom',
+        path: ['verificationSecretName'],
+        message:
+          'must differ from signingSecretName: an unsigned request may write it, so it must never be a signing key',
       });
     }
     if (THIN_PROVIDER_KINDS.includes(value.provider) && !value.apiSecretName) {

@@ -62,6 +62,15 @@ describe('roster source fields', () => {
     expect(parseConfig(config).roster.sources[0]?.apiBaseUrl).toBe('http://127.0.0.1:4010/rippling');
   });
 
+  it('rejects a verificationSecretName equal to signingSecretName', () => {
+    const config = withSource({
+      provider: 'gusto',
+      apiSecretName: 'talent-sync/gusto-api',
+      verificationSecretName: 'talent-sync/hr',
+    });
+    expect(problemsOf(config)).toContain('verificationSecretName: must differ from signingSecretName');
+  });
+
   it('rejects an empty tenantIds list', () => {
     expect(problemsOf(withSource({ provider: 'generic', tenantIds: [] }))).toContain('tenantIds');
   });
