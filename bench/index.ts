@@ -3,6 +3,8 @@ import { applyBench } from './apply';
 import { coldStart } from './cold-start';
 import { type Benchmark, machineLine, markdownTable, type TargetCheck } from './harness';
 import { ingest } from './ingest';
+import { jsonCsv } from './json-csv';
+import { polling } from './polling';
 import { reportStreaming } from './report-streaming';
 
 /**
@@ -12,7 +14,7 @@ import { reportStreaming } from './report-streaming';
  * the targets table, not as a failure, so one slow figure does not hide the others.
  */
 
-const BENCHMARKS: Benchmark[] = [reportStreaming, ingest, coldStart, applyBench];
+const BENCHMARKS: Benchmark[] = [reportStreaming, ingest, coldStart, polling, applyBench, jsonCsv];
 
 const USAGE = `Usage: npm run bench -- [--only NAME[,NAME...]]
 
