@@ -45,10 +45,11 @@ export interface ApplyOptions {
 
 /**
  * Applies a plan with the bulk endpoints where they fit. Missing groups are created first. Then
- * `createUsers` runs per role in batches, followed by `updateUsersGroups` per identical group list,
- * because the bulk create takes no groups. `updateUser` sets name, role and status,
- * `updateUsersGroups` the group changes, and `updateUser` or `deleteUser` handles leavers. A
- * rejected item is listed in `failures` and recorded in the audit trail, and the rest go on.
+ * `createUsers` runs per role in batches, and `updateUser` sets name, role and status. The groups of
+ * the new users (the bulk create takes none) and the group changes go out together, with one
+ * `updateUsersGroups` per identical group list and batch, so a school's new and moved staff share a
+ * call. Last, `updateUser` or `deleteUser` handles leavers. A rejected item is listed in `failures`
+ * and recorded in the audit trail, and the rest go on.
  */
 export async function applyPlan(plan: ReconcilePlan, options: ApplyOptions): Promise<ApplyResult> {
   const result: ApplyResult = {
@@ -63,8 +64,17 @@ export async function applyPlan(plan: ReconcilePlan, options: ApplyOptions): Pro
   const context = { plan, options, result };
 
   await createMissingGroups(context);
-  await applyCreates(context);
-  await applyUpdates(context);
+  const created = await applyCreates(context);
+  const failedUpdates = await applyFieldUpdates(context);
+  const groupChanges = plan.updates.filter((update) => update.groups);
+  const groupFailures = await setGroups(context, [
+    ...created
+      .filter((create) => create.groups.length > 0)
+      .map((create) => ({ email: create.email, groups: create.groups })),
+    ...groupChanges.map((update) => ({ email: update.email, groups: update.groups?.to ?? [] })),
+  ]);
+  await recordCreates(context, created, groupFailures);
+  await recordUpdates(context, failedUpdates, groupFailures);
   await applyDeactivations(context);
   return result;
 }
@@ -92,8 +102,9 @@ async function createMissingGroups({ plan, options, result }: ApplyContext): Pro
   }
 }
 
-async function applyCreates(context: ApplyContext): Promise<void> {
-  const { plan, options, result } = context;
+/** Creates the users in bulk and returns the ones Talent created; their groups are set later. */
+async function applyCreates(context: ApplyContext): Promise<PlannedCreate[]> {
+  const { plan, options } = context;
   const { batchSize } = options.config.roster.reconcile;
   const created: PlannedCreate[] = [];
   let done = 0;
@@ -128,11 +139,15 @@ async function applyCreates(context: ApplyContext): Promise<void> {
     }
   }
 
-  const withGroups = created.filter((create) => create.groups.length > 0);
-  const groupFailures = await setGroups(
-    context,
-    withGroups.map((create) => ({ email: create.email, groups: create.groups })),
-  );
+  return created;
+}
+
+async function recordCreates(
+  context: ApplyContext,
+  created: readonly PlannedCreate[],
+  groupFailures: ReadonlyMap<string, string>,
+): Promise<void> {
+  const { result } = context;
   for (const create of created) {
     const failedGroups = groupFailures.get(create.email.toLowerCase());
     if (failedGroups)
@@ -150,8 +165,9 @@ async function applyCreates(context: ApplyContext): Promise<void> {
   }
 }
 
-async function applyUpdates(context: ApplyContext): Promise<void> {
-  const { plan, options, result } = context;
+/** Sets names, roles and statuses; returns the failure reason by lower-case e-mail. */
+async function applyFieldUpdates(context: ApplyContext): Promise<Map<string, string>> {
+  const { plan, options } = context;
   const failed = new Map<string, string>();
   let done = 0;
 
@@ -170,12 +186,15 @@ async function applyUpdates(context: ApplyContext): Promise<void> {
     options.onProgress?.({ phase: 'updates', done, total: fieldUpdates.length });
   });
 
-  const groupChanges = plan.updates.filter((update) => update.groups);
-  const groupFailures = await setGroups(
-    context,
-    groupChanges.map((update) => ({ email: update.email, groups: update.groups?.to ?? [] })),
-  );
+  return failed;
+}
 
+async function recordUpdates(
+  context: ApplyContext,
+  failed: ReadonlyMap<string, string>,
+  groupFailures: ReadonlyMap<string, string>,
+): Promise<void> {
+  const { plan, result } = context;
   for (const update of plan.updates) {
     const key = update.email.toLowerCase();
     const reason = failed.get(key) ?? groupFailures.get(key);

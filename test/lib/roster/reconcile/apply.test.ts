@@ -42,8 +42,10 @@ function talent() {
   return createTalentClient({ baseUrl: simulator.url, token: DEFAULT_TOKENS.system, requestsPerSecond: 100 });
 }
 
-async function planFor(records: ReturnType<typeof record>[]): Promise<ReconcilePlan> {
-  const config = reconcileConfig({}, simulator.url);
+async function planFor(
+  records: ReturnType<typeof record>[],
+  config = reconcileConfig({}, simulator.url),
+): Promise<ReconcilePlan> {
   const client = talent();
   const users = await listAllTalentUsers(client);
   const withGroups = await Promise.all(
@@ -90,6 +92,20 @@ describe('applyPlan', () => {
       'School: Adams',
       'Book Club',
     ]);
+  });
+
+  it('sets new and moved users with one group list in one call', async () => {
+    const records = [
+      record('new@district.example.org', { school: 'Lincoln' }),
+      record('moved@district.example.org', { school: 'Lincoln', firstName: 'Moved', lastName: 'Person' }),
+    ];
+    const config = reconcileConfig({ managedGroups: ['School: *', 'Book Club'] }, simulator.url);
+    const plan = await planFor(records, config);
+    const before = simulator.counts().updateUsersGroups ?? 0;
+
+    await applyPlan(plan, { talent: talent(), config });
+
+    expect((simulator.counts().updateUsersGroups ?? 0) - before).toBe(1);
   });
 
   it('deactivates a managed user missing from the roster', async () => {
