@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { LOCAL_SECRETS_DIR_ENV } from '../lib/hris/verification';
 import { ENV } from '../lib/runtime/environment';
 
 /**
@@ -28,6 +29,11 @@ export interface LocalEndpoints {
    * `PUT {providerFakesUrl}/__admin/people/{provider}/{personId}`.
    */
   providerFakesUrl?: string;
+  /**
+   * The directory the functions write secrets to, because Secrets Manager has no local server. A Gusto
+   * verification token goes to `<localSecretsDir>/<pending-verification secret name>.json`.
+   */
+  localSecretsDir?: string;
 }
 
 export const LOCAL_REGION = 'us-east-1';
@@ -58,6 +64,7 @@ export function applyLocalEnvironment(endpoints: LocalEndpoints): void {
     [ENV.stateTableName]: endpoints.stateTable,
     [ENV.auditTableName]: endpoints.auditTable,
     [ENV.reportBucket]: endpoints.reportBucket,
+    ...(endpoints.localSecretsDir ? { [LOCAL_SECRETS_DIR_ENV]: endpoints.localSecretsDir } : {}),
   });
 }
 

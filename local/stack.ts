@@ -177,6 +177,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       configFile,
       secretsFile: resolve(options.secretsPath),
       ...(providers ? { providerFakesUrl: providers.fakes.url } : {}),
+      localSecretsDir: join(stateDir, 'secrets'),
     };
     applyLocalEnvironment(endpoints);
 

@@ -11,6 +11,8 @@ import {
   findSource,
   loadSigningSecrets,
   parseAndNormalize,
+  secretWriterFromEnvironment,
+  storeVerificationToken,
   verifyDelivery,
 } from '../../lib/hris';
 import { ENV, requireEnv } from '../../lib/runtime/environment';
@@ -42,6 +44,18 @@ export async function receiveWebhook(
 
   const handshake = adapter.handshake?.(delivery);
   if (handshake) {
+    if (handshake.verification) {
+      const stored = await storeVerificationToken(
+        secretWriterFromEnvironment(),
+        source,
+        handshake.verification,
+        receivedAt,
+      );
+      logger.info('Verification token stored in the pending-verification secret', {
+        source: source.name,
+        ...stored,
+      });
+    }
     logDelivery(logger, event, {
       statusCode: handshake.statusCode,
       outcome: 'acknowledged as a handshake',

@@ -64,6 +64,15 @@ export const reconcileSchema = z.strictObject({
     .default('roster'),
   /** Users per bulk create or bulk group request. */
   batchSize: z.int().min(1).max(500).default(100),
+  /**
+   * Talent requests one run keeps in flight. The client's rate limit sets the pace; this only has to
+   * cover the latency, so it needs at least `talent.requestsPerSecond` times the latency in seconds.
+   */
+  concurrency: z
+    .int()
+    .min(1, 'must be at least 1 request in flight')
+    .max(64, 'must be at most 64: more only queues behind the rate limit')
+    .default(8),
 });
 
 export type ReconcileConfig = z.infer<typeof reconcileSchema>;

@@ -170,6 +170,22 @@ const source = z
     }
   });
 
+/** Concurrent apply functions when `roster.apply` is absent. */
+export const DEFAULT_APPLY_MAX_CONCURRENCY = 5;
+
+/** The roster-apply function, which drains the roster queue. */
+const rosterApply = z.strictObject({
+  /**
+   * Apply functions that run at once: the SQS event source's maximum concurrency. Each instance has
+   * its own Talent client, so the load on Talent is up to this times `talent.requestsPerSecond`.
+   */
+  maxConcurrency: z
+    .int()
+    .min(2, 'must be at least 2, the lowest maximum concurrency an SQS event source accepts')
+    .max(1000, 'must be at most 1000, the highest maximum concurrency an SQS event source accepts')
+    .default(DEFAULT_APPLY_MAX_CONCURRENCY),
+});
+
 const roster = z.strictObject({
   sources: z.array(source).default([]),
   defaultRole: z.enum(TALENT_ROLES).default('Teacher'),
@@ -188,6 +204,8 @@ const roster = z.strictObject({
   maxDeactivationShare: z.number().min(0).max(1).default(0.1),
   /** The full-roster reconcile run: mode, owned domains, CSV columns, OneRoster roles. */
   reconcile: reconcileSchema.default(RECONCILE_DEFAULTS),
+  /** The roster-apply function: how many run at once. */
+  apply: rosterApply.default({ maxConcurrency: DEFAULT_APPLY_MAX_CONCURRENCY }),
   /** Who the sync manages; a person who leaves the scope is treated as a leaver. */
   scope: scope.default({ include: [], exclude: [] }),
   /** The IANA time zone in which a future hire's start date begins, when the held event is released. */

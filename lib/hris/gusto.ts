@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { employeeIdField } from './fields';
 import { type PersonNotice, personNoticesResult, tenantOf } from './notices';
 import { hmacSha256, matchesAnySignature } from './signing';
@@ -11,6 +11,7 @@ import type {
   VerifyResult,
 } from './types';
 import { parsePayloadPart } from './validation';
+import type { VerificationToken } from './verification';
 
 /**
  * Gusto webhooks (https://docs.gusto.com/app-integrations/docs/webhooks). `X-Gusto-Signature` is the hex
@@ -46,8 +47,25 @@ const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 
 const HANDSHAKE_NOTICE =
   'Gusto sent the verification token of a new webhook subscription. It is not logged, because it ' +
-  "becomes the signing key: store it as this source's signing secret and call " +
-  'PUT /v1/webhook_subscriptions/{uuid}/verify with it, or no events will be sent';
+  "becomes the signing key. Read it from the source's pending-verification secret, call " +
+  "PUT /v1/webhook_subscriptions/{uuid}/verify with it and store it as the source's signing secret, " +
+  'or Gusto sends no events';
+
+/** The maximum verification token length accepted, in characters; Gusto's tokens are UUIDs (36 characters). */
+const MAX_TOKEN_LENGTH = 200;
+
+/**
+ * The subscription verification request: `verification_token` and, in newer requests,
+ * `webhook_subscription_uuid`, and no other field. Strict, so that no event payload passes as one.
+ */
+const verificationRequestSchema = z.strictObject({
+  verification_token: z
+    .string()
+    .min(1)
+    .max(MAX_TOKEN_LENGTH)
+    .regex(/^[\x21-\x7e]+$/),
+  webhook_subscription_uuid: z.string().trim().min(1).max(100).nullish(),
+});
 
 const envelopeSchema = z.object({
   uuid: z.string().trim().min(1).max(100).nullish(),
@@ -64,26 +82,26 @@ export function signGustoBody(verificationToken: string, body: Buffer | string):
 }
 
 /**
- * Tells whether the body is Gusto's subscription verification request, `{"verification_token": "..."}`.
- * Gusto sends it before the operator can know the token, so it cannot carry a signature this source can
- * check. It is accepted unsigned because it changes nothing: it is acknowledged and never queued.
+ * Returns the token of Gusto's subscription verification request, `{"verification_token": "..."}`, or
+ * undefined for any other body. Gusto sends it before the operator can know the token, so it cannot carry
+ * a signature this source can check. It is accepted unsigned because it changes no roster data: it is
+ * never queued, and its token goes only to the pending-verification secret, which no signature check reads.
  */
-function isVerificationRequest(delivery: RawDelivery): boolean {
+function verificationRequestOf(delivery: RawDelivery): VerificationToken | undefined {
   let payload: unknown;
   try {
     payload = JSON.parse(delivery.body.toString('utf8'));
   } catch {
-    return false;
+    return undefined;
   }
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return false;
-  const keys = Object.keys(payload);
-  return (
-    keys.length === 1 && typeof (payload as { verification_token?: unknown }).verification_token === 'string'
-  );
+  const parsed = verificationRequestSchema.safeParse(payload);
+  if (!parsed.success) return undefined;
+  const subscriptionUuid = parsed.data.webhook_subscription_uuid ?? undefined;
+  return { token: parsed.data.verification_token, ...(subscriptionUuid ? { subscriptionUuid } : {}) };
 }
 
 function verifyGustoDelivery(delivery: RawDelivery, secrets: readonly string[]): VerifyResult {
-  if (isVerificationRequest(delivery)) return { ok: true };
+  if (verificationRequestOf(delivery)) return { ok: true };
   const header = delivery.headers[GUSTO_SIGNATURE_HEADER]?.trim();
   if (!header) return reject(`missing ${GUSTO_SIGNATURE_HEADER} header`);
   if (!SHA256_HEX.test(header))
@@ -98,8 +116,14 @@ function verifyGustoDelivery(delivery: RawDelivery, secrets: readonly string[]):
 }
 
 function gustoHandshake(delivery: RawDelivery): HandshakeReply | undefined {
-  if (!isVerificationRequest(delivery)) return undefined;
-  return { statusCode: 200, body: { status: 'ok', handshake: true }, notice: HANDSHAKE_NOTICE };
+  const verification = verificationRequestOf(delivery);
+  if (!verification) return undefined;
+  return {
+    statusCode: 200,
+    body: { status: 'ok', handshake: true },
+    notice: HANDSHAKE_NOTICE,
+    verification,
+  };
 }
 
 function normalizeGustoPayload(payload: unknown, context: NormalizeContext): NormalizeResult {

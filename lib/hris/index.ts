@@ -20,6 +20,7 @@ export * from './queue';
 export { parseSigningSecret } from './signing';
 export { STANDARD_WEBHOOK_HEADERS, signStandardWebhook } from './standard-webhooks';
 export type * from './types';
+export * from './verification';
 
 const ADAPTERS: Record<ProviderKind, ProviderAdapter> = {
   generic: genericAdapter,

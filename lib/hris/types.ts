@@ -1,5 +1,6 @@
 import type { ProviderKind } from '../config/schema';
 import type { RosterEvent } from '../roster/event';
+import type { VerificationToken } from './verification';
 
 /** One webhook request as it arrived, before anything parsed it. */
 export interface RawDelivery {
@@ -26,6 +27,11 @@ export interface HandshakeReply {
   body: Record<string, unknown>;
   /** A step the operator must take next, written to the delivery's log line; never contains a secret. */
   notice?: string;
+  /**
+   * A verification token the operator must send back to the provider. The webhook function stores it in
+   * the source's pending-verification secret; it is never logged or returned to the sender.
+   */
+  verification?: VerificationToken;
 }
 
 export interface NormalizeContext {

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FINCH_HEADERS, signFinchBody } from '../../lib/hris/finch';
 import { GUSTO_SIGNATURE_HEADER, signGustoBody } from '../../lib/hris/gusto';
 import { signStandardWebhook } from '../../lib/hris/standard-webhooks';
@@ -67,6 +67,7 @@ const CONFIG = {
 };
 
 let stack: LocalStack;
+let stateDir: string;
 let eventNumber = 0;
 
 /** Event times one second apart, so that each event of a person is newer than the one before. */
@@ -83,6 +84,7 @@ function nextId(prefix: string): string {
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'talent-sync-providers-a-'));
+  stateDir = dir;
   writeFileSync(join(dir, 'config.json'), JSON.stringify(CONFIG));
   writeFileSync(join(dir, 'secrets.json'), JSON.stringify(SECRETS));
   stack = await startLocalStack({
@@ -326,19 +328,61 @@ describe('Gusto through the local stack', () => {
     return post('gusto', { 'content-type': 'application/json', [GUSTO_SIGNATURE_HEADER]: signature }, body);
   }
 
-  it('acknowledges the verification request and queues nothing', async () => {
-    const usersBefore = stack.simulator.users().length;
-    const response = await post(
-      'gusto',
-      { 'content-type': 'application/json' },
-      '{"verification_token":"6590f590-3dba-495e-9bea-c361e1e2efc0"}',
-    );
-    await stack.drainRoster();
-    expect([response.status, response.body.handshake, stack.simulator.users().length]).toEqual([
-      200,
-      true,
-      usersBefore,
-    ]);
+  describe('verification request', () => {
+    const token = '6590f590-3dba-495e-9bea-c361e1e2efc0';
+    let response: { status: number; body: Record<string, unknown> };
+    let usersBefore = 0;
+    let output = '';
+
+    beforeAll(async () => {
+      usersBefore = stack.simulator.users().length;
+      const body = JSON.stringify({ verification_token: token, webhook_subscription_uuid: 'sub-7' });
+      const writes = [process.stdout, process.stderr].map((stream) =>
+        vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+          output += String(chunk);
+          return true;
+        }),
+      );
+      try {
+        response = await post('gusto', { 'content-type': 'application/json' }, body);
+        await stack.drainRoster();
+      } finally {
+        for (const write of writes) write.mockRestore();
+      }
+    });
+
+    it('is acknowledged with 200', () => {
+      expect([response.status, response.body.handshake]).toEqual([200, true]);
+    });
+
+    it('queues no event', () => {
+      expect(response.body.eventIds).toBeUndefined();
+    });
+
+    it('changes no Talent user', () => {
+      expect(stack.simulator.users()).toHaveLength(usersBefore);
+    });
+
+    it('stores the token under .local/secrets', () => {
+      const file = join(
+        stack.endpoints.localSecretsDir ?? '',
+        'talent-sync',
+        'gusto-verification-token-pending-verification.json',
+      );
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+        verification_token: token,
+        webhook_subscription_uuid: 'sub-7',
+        source: 'gusto',
+      });
+    });
+
+    it('names the state directory in the endpoints', () => {
+      expect(stack.endpoints.localSecretsDir).toBe(join(stateDir, 'secrets'));
+    });
+
+    it('writes the token to no log', () => {
+      expect(output).not.toContain(token);
+    });
   });
 
   it('creates a hire from employee.created', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { resetRuntimeConfig } from '../../../lib/config/load';
 import {
   GENERIC_HEADERS,
+  LOCAL_SECRETS_DIR_ENV,
   MERGE_SIGNATURE_HEADER,
   signGenericDelivery,
   signMergeBody,
@@ -76,6 +77,12 @@ beforeAll(async () => {
           { name: 'hr-generic', provider: 'generic', signingSecretName: 'test/generic' },
           { name: 'merge', provider: 'merge', signingSecretName: 'test/merge' },
           { name: 'unsigned', provider: 'generic', signingSecretName: 'test/not-stored' },
+          {
+            name: 'gusto',
+            provider: 'gusto',
+            signingSecretName: 'test/gusto-signing',
+            apiSecretName: 'test/gusto-api',
+          },
         ],
       },
     }),
@@ -85,6 +92,7 @@ beforeAll(async () => {
     JSON.stringify({
       'test/generic': GENERIC_SECRET,
       'test/merge': JSON.stringify({ current: MERGE_CURRENT_KEY, previous: MERGE_PREVIOUS_KEY }),
+      'test/gusto-signing': 'placeholder-until-verified',
     }),
   );
 
@@ -94,6 +102,7 @@ beforeAll(async () => {
   vi.stubEnv('AWS_ENDPOINT_URL_SQS', endpoint);
   vi.stubEnv('TALENT_SYNC_CONFIG_FILE', configFile);
   vi.stubEnv('TALENT_SYNC_SECRETS_FILE', secretsFile);
+  vi.stubEnv(LOCAL_SECRETS_DIR_ENV, join(workDir, 'secrets'));
   resetRuntimeConfig();
 
   sqs = new SQSClient({
@@ -468,5 +477,57 @@ describe('roster-webhook handler', () => {
     expect(deliveryLines).toHaveLength(1);
     expect(deliveryLines[0]).toMatchObject({ message: 'webhook delivery rejected', statusCode: 401 });
     expect(JSON.stringify(logLines)).not.toContain(GENERIC_SECRET);
+  });
+});
+
+describe('roster-webhook handler with a Gusto verification request', () => {
+  const TOKEN = '6590f590-3dba-495e-9bea-c361e1e2efc0';
+  const PENDING_FILE = () => join(workDir, 'secrets', 'test', 'gusto-signing-pending-verification.json');
+
+  function verificationEvent() {
+    const body = JSON.stringify({ verification_token: TOKEN, webhook_subscription_uuid: 'sub-42' });
+    return apiEvent('gusto', body, { 'content-type': 'application/json' });
+  }
+
+  it('answers 200 and queues nothing', async () => {
+    const response = await send(verificationEvent());
+    expect([response.statusCode, await queuedMessageCount()]).toEqual([200, 0]);
+  });
+
+  it('stores the token in the pending-verification secret', async () => {
+    await send(verificationEvent());
+    expect(JSON.parse(readFileSync(PENDING_FILE(), 'utf8'))).toMatchObject({
+      verification_token: TOKEN,
+      webhook_subscription_uuid: 'sub-42',
+    });
+  });
+
+  it('leaves the signing secret as it was', async () => {
+    await send(verificationEvent());
+    const secrets = JSON.parse(readFileSync(join(workDir, 'secrets.json'), 'utf8')) as Record<string, string>;
+    expect(secrets['test/gusto-signing']).toBe('placeholder-until-verified');
+  });
+
+  it('logs where the token went at INFO', async () => {
+    await send(verificationEvent());
+    const stored = logLines.find((line) => String(line.message).startsWith('Verification token stored'));
+    expect(stored).toMatchObject({
+      level: 'INFO',
+      source: 'gusto',
+      secretName: 'test/gusto-signing-pending-verification',
+      subscriptionUuid: 'sub-42',
+      location: PENDING_FILE(),
+    });
+  });
+
+  it('writes the token to no log line', async () => {
+    await send(verificationEvent());
+    expect(logLines.length).toBeGreaterThan(0);
+    expect(JSON.stringify(logLines)).not.toContain(TOKEN);
+  });
+
+  it('keeps the token out of the response', async () => {
+    const response = await send(verificationEvent());
+    expect(JSON.stringify(response.body)).not.toContain(TOKEN);
   });
 });

@@ -92,6 +92,11 @@ describe('gustoAdapter.verify', () => {
     });
   });
 
+  it('accepts the unsigned verification request with a subscription uuid', () => {
+    const body = JSON.stringify({ verification_token: 'tok-1', webhook_subscription_uuid: 'sub-1' });
+    expect(verify(delivery(body))).toEqual({ ok: true });
+  });
+
   it('rejects an unsigned body that carries more than the verification token', () => {
     const body = JSON.stringify({ verification_token: 'x', ...event('employee.created') });
     expect(verify(delivery(body)).ok).toBe(false);
@@ -110,7 +115,34 @@ describe('gustoAdapter.handshake', () => {
     const reply = gustoAdapter.handshake?.(
       delivery('{"verification_token":"6590f590-3dba-495e-9bea-c361e1e2efc0"}'),
     );
-    expect(JSON.stringify(reply)).not.toContain('6590f590-3dba');
+    expect(reply?.notice).not.toContain('6590f590-3dba');
+  });
+
+  it('keeps the verification token out of the response body', () => {
+    const reply = gustoAdapter.handshake?.(
+      delivery('{"verification_token":"6590f590-3dba-495e-9bea-c361e1e2efc0"}'),
+    );
+    expect(JSON.stringify(reply?.body)).not.toContain('6590f590-3dba');
+  });
+
+  it('returns the token and subscription uuid for storage', () => {
+    const body = JSON.stringify({
+      verification_token: '6590f590-3dba-495e-9bea-c361e1e2efc0',
+      webhook_subscription_uuid: 'be28a6e6-0000-4000-8000-000000000009',
+    });
+    expect(gustoAdapter.handshake?.(delivery(body))?.verification).toEqual({
+      token: '6590f590-3dba-495e-9bea-c361e1e2efc0',
+      subscriptionUuid: 'be28a6e6-0000-4000-8000-000000000009',
+    });
+  });
+
+  it('returns the token alone without a subscription uuid', () => {
+    const reply = gustoAdapter.handshake?.(delivery('{"verification_token":"tok-1"}'));
+    expect(reply?.verification).toEqual({ token: 'tok-1' });
+  });
+
+  it('treats a token with spaces as no verification request', () => {
+    expect(gustoAdapter.handshake?.(delivery('{"verification_token":"a b"}'))).toBeUndefined();
   });
 
   it('leaves an event to normalize', () => {
