@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Person fields a roster CSV column can fill, plus the HRIS id. */
 export const ROSTER_COLUMN_FIELDS = [

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Report delivery settings that sit beside the schedules in `reports` and on each schedule. They live in

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { cronProblem } from './cron';
 import { RECONCILE_DEFAULTS, reconcileSchema } from './reconcile';
 import { REPORT_DELIVERY_DEFAULTS, reportDeliveryFields, scheduleDeliveryFields } from './report-options';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * An IANA time zone name, spelt as the tz database spells it. `Intl` accepts any letter case, but

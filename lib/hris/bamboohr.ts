@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { employeeIdField } from './fields';
 import { DEFAULT_TOLERANCE_SECONDS } from './generic';
 import { type PersonNotice, personNoticesResult, tenantOf } from './notices';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { employeeIdField } from './fields';
 import { type PersonNotice, personNoticesResult, tenantOf } from './notices';
 import {

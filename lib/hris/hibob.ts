@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { employeeIdField } from './fields';
 import { type PersonNotice, personNoticesResult, tenantOf } from './notices';
 import { providerTimeOrFallback } from './provider-time';

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PayloadError } from './errors';
 import { employeeIdField } from './fields';
 import { type PersonNotice, personNoticesResult, tenantOf } from './notices';

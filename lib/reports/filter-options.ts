@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ReportType, ScheduleConfig } from '../config/schema';
 import type { ReportRequest } from '../talent/client';
 import type { Period } from './date-range';

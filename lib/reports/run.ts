@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { REPORT_MODES } from '../config/report-options';
 import { REPORT_TYPES } from '../config/schema';
 import { ReportInputError } from './errors';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A provider-neutral roster change: what an HRIS adapter produces from one webhook and the apply

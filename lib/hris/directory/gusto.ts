@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RosterPerson } from '../../roster/event';
 import { fetchPersonRecord } from './http';
 import {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RosterPerson } from '../../roster/event';
 import { DirectoryRequestError } from './errors';
 import { personNotFoundError, requestJson, statusError } from './http';
