@@ -351,6 +351,7 @@ export const configSchema = z
       suppressInvite: false,
       maxDeactivationShare: 0.1,
       reconcile: RECONCILE_DEFAULTS,
+      apply: { maxConcurrency: DEFAULT_APPLY_MAX_CONCURRENCY },
       scope: { include: [], exclude: [] },
       timeZone: 'UTC',
       auditRetentionDays: 400,
