@@ -21,8 +21,16 @@ import type { ReportRun } from './run';
 import { openReportSource, type ReportLogger } from './source';
 import type { ReportClient } from './talent';
 
-/** Multipart part size: memory use is about part size times queue size, whatever the report's size. */
-const PART_SIZE_BYTES = 8 * 1024 * 1024;
+/**
+ * Multipart part size: S3's minimum, because lib-storage holds up to queue size plus one parts in memory
+ * and copies each part once. With S3's limit of 10,000 parts that allows 48.8 GiB, far more than the save
+ * function can stream within its 15 minutes.
+ */
+const PART_SIZE_BYTES = 5 * 1024 * 1024;
+/**
+ * Parts uploaded at once. Each lib-storage worker reads its next part only after its upload finishes, so
+ * with one worker the download would pause during every part upload.
+ */
 const UPLOAD_QUEUE_SIZE = 2;
 
 /** The largest object that one CopyObject call can copy; larger ones would need UploadPartCopy. */
