@@ -17,7 +17,8 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'talent.tokenSecretName': 'The Secrets Manager secret whose value is the Talent bearer token.',
   'talent.systemId':
     'Sent as `systemId` when users are created; needed with network tokens to pick the target system.',
-  'talent.requestsPerSecond': 'Client-side limit on Talent requests per second, per function instance.',
+  'talent.requestsPerSecond':
+    "Client-side limit on Talent requests per second, per function instance, with bursts of up to one second's worth. Talent publishes no rate limit, so the default 5 is a cautious choice: with the default 5 apply functions the sync sends at most 25 requests per second. The benchmarks show what it costs: an event takes one call in most cases (two for a transfer or a rehire), and a reconcile run takes about one call per roster person, so 10,000 people need about 35 minutes at 5 per second, more than the reconcile function's 15 minutes; raise it to 12 or more for rosters above about 4,000 people once Talent confirms the rate. In the reconcile benchmark, a client paced at the server's own limit of 100 per second drew almost no 429 responses.",
   'talent.timeoutMs': 'Milliseconds a single Talent request may take before it is aborted and retried.',
   'talent.maxRetries': 'Retries after the first attempt for 429, 5xx, timeouts and dropped connections.',
 
@@ -71,6 +72,11 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'roster.reconcile.source':
     'The source name under which the state table and the audit trail record roster people.',
   'roster.reconcile.batchSize': 'Users per bulk create or bulk group request.',
+  'roster.reconcile.concurrency':
+    'Talent requests one reconcile run keeps in flight. The rate limit (`talent.requestsPerSecond`) sets the pace, and this only hides the latency, so it must be at least the rate times the latency in seconds. The default 8 covers 1.6 s of latency at 5 requests per second, or 80 ms at 100; in the reconcile benchmark (100 per second, 20 ms latency) the run took no longer than the rate limit alone imposes.',
+  'roster.apply': 'The roster-apply function, which drains the roster queue.',
+  'roster.apply.maxConcurrency':
+    "Apply functions that run at once: the SQS event source's maximum concurrency (2 to 1000). Each has its own Talent client, so Talent receives up to this many times `talent.requestsPerSecond`. The default 5 gives 25 requests per second with the default rate; at the benchmark's one or two calls per event that applies roughly 20 events per second, 10,000 changes in under 10 minutes, and leaves Talent room for reconcile and reports. The infrastructure prop `applyMaxConcurrency` overrides it.",
   'roster.scope': 'Who the sync manages. A person who leaves the scope is treated as a leaver.',
   'roster.scope.include':
     'Conditions, as in role rules; a person must match one of them. Empty includes everyone.',
