@@ -5,7 +5,7 @@ import { groupKey } from '../rules';
 import { type AuditUserFields, type ReconcileAuditSink, reconcileAuditKey } from './audit';
 import type { PlannedCreate, PlannedDeactivation, PlannedUpdate, ReconcilePlan, RowRef } from './plan';
 import { mapWithConcurrency } from './pool';
-import { type ReconcileTalent, TALENT_CONCURRENCY } from './talent';
+import type { ReconcileTalent } from './talent';
 
 export type ApplyPhase = 'groups' | 'creates' | 'updates' | 'group-changes' | 'deactivations';
 
@@ -172,7 +172,7 @@ async function applyFieldUpdates(context: ApplyContext): Promise<Map<string, str
   let done = 0;
 
   const fieldUpdates = plan.updates.filter((update) => update.name || update.role || update.reactivate);
-  await mapWithConcurrency(fieldUpdates, TALENT_CONCURRENCY, async (update) => {
+  await mapWithConcurrency(fieldUpdates, options.config.roster.reconcile.concurrency, async (update) => {
     try {
       await options.talent.updateUser(update.email, {
         ...(update.name ? { name: update.name.to } : {}),
@@ -217,25 +217,29 @@ async function recordUpdates(
 async function applyDeactivations(context: ApplyContext): Promise<void> {
   const { plan, options, result } = context;
   let done = 0;
-  await mapWithConcurrency(plan.deactivations, TALENT_CONCURRENCY, async (leaver) => {
-    try {
-      if (leaver.action === 'delete') await options.talent.deleteUser(leaver.email);
-      else await options.talent.updateUser(leaver.email, { status: 'Disabled' });
-      if (leaver.action === 'delete') result.deleted += 1;
-      else result.deactivated += 1;
-      await record(
-        context,
-        leaver,
-        leaver.action === 'delete' ? 'deleted' : 'deactivated',
-        'applied',
-        describeLeaver(leaver),
-      );
-    } catch (error) {
-      await fail(context, leaver, leaver.action, errorReason(error), describeLeaver(leaver));
-    }
-    done += 1;
-    options.onProgress?.({ phase: 'deactivations', done, total: plan.deactivations.length });
-  });
+  await mapWithConcurrency(
+    plan.deactivations,
+    options.config.roster.reconcile.concurrency,
+    async (leaver) => {
+      try {
+        if (leaver.action === 'delete') await options.talent.deleteUser(leaver.email);
+        else await options.talent.updateUser(leaver.email, { status: 'Disabled' });
+        if (leaver.action === 'delete') result.deleted += 1;
+        else result.deactivated += 1;
+        await record(
+          context,
+          leaver,
+          leaver.action === 'delete' ? 'deleted' : 'deactivated',
+          'applied',
+          describeLeaver(leaver),
+        );
+      } catch (error) {
+        await fail(context, leaver, leaver.action, errorReason(error), describeLeaver(leaver));
+      }
+      done += 1;
+      options.onProgress?.({ phase: 'deactivations', done, total: plan.deactivations.length });
+    },
+  );
 }
 
 /**
@@ -257,7 +261,7 @@ async function setGroups(
       try {
         await options.talent.updateUsersGroups({ emails: batch.map((target) => target.email), groups });
       } catch {
-        await mapWithConcurrency(batch, TALENT_CONCURRENCY, async (target) => {
+        await mapWithConcurrency(batch, options.config.roster.reconcile.concurrency, async (target) => {
           try {
             await options.talent.updateUser(target.email, { groups });
           } catch (error) {

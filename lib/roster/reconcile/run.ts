@@ -51,8 +51,11 @@ export async function runReconcile(options: ReconcileOptions): Promise<Reconcile
   options.onProgress?.({ phase: 'read-users', done: users.length, total: users.length });
   const existingGroups = await listAllGroupNames(options.talent);
   const needed = usersNeedingGroups(options.snapshot, users, options.config, inScope);
-  const groups = await readUserGroups(options.talent, needed, (done, total) =>
-    options.onProgress?.({ phase: 'read-groups', done, total }),
+  const groups = await readUserGroups(
+    options.talent,
+    needed,
+    options.config.roster.reconcile.concurrency,
+    (done, total) => options.onProgress?.({ phase: 'read-groups', done, total }),
   );
   const talentUsers: TalentUserView[] = users.map((user) => {
     const userGroups = groups.get(user.email.toLowerCase());

@@ -16,8 +16,6 @@ export type ReconcileTalent = Pick<
   | 'createGroup'
 >;
 
-/** Requests in flight at once; the client's rate limit decides the pace. */
-export const TALENT_CONCURRENCY = 8;
 /** Page size for the user and group lists. The reference documents no maximum. */
 const LIST_PAGE_SIZE = 200;
 
@@ -39,18 +37,19 @@ export async function listAllTalentUsers(talent: Pick<ReconcileTalent, 'listAllU
 }
 
 /**
- * Reads the groups of the given users with one `getUser` call each, because the user list carries
- * none and Talent has no endpoint that lists a group's members. Returns groups by lower-case e-mail;
- * a user deleted meanwhile is left out.
+ * Reads the groups of the given users with one `getUser` call each, `concurrency` at a time, because
+ * the user list carries none and Talent has no endpoint that lists a group's members. Returns groups
+ * by lower-case e-mail; a user deleted meanwhile is left out.
  */
 export async function readUserGroups(
   talent: Pick<ReconcileTalent, 'getUser'>,
   emails: readonly string[],
+  concurrency: number,
   onProgress?: (done: number, total: number) => void,
 ): Promise<Map<string, string[]>> {
   const groups = new Map<string, string[]>();
   let done = 0;
-  await mapWithConcurrency(emails, TALENT_CONCURRENCY, async (email) => {
+  await mapWithConcurrency(emails, concurrency, async (email) => {
     const user = await talent.getUser(email);
     if (user) groups.set(email.toLowerCase(), user.groups);
     done += 1;
