@@ -3,6 +3,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -11,6 +12,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Config } from '../../lib/config/schema';
+import { pendingVerificationSecretName } from '../../lib/hris/verification';
 import { ENV } from '../../lib/runtime/environment';
 import type { Alerts } from './alerts';
 import { type FunctionFactory, grantSecretValue } from './function-factory';
@@ -52,6 +54,8 @@ export class RosterSync extends Construct {
   readonly auditTable: dynamodb.Table;
   readonly webhookFunction: NodejsFunction;
   readonly applyFunction: NodejsFunction;
+  /** Per Gusto source name: the secret the webhook function writes a new subscription's verification token to. */
+  readonly pendingVerificationSecrets: ReadonlyMap<string, secretsmanager.Secret>;
 
   constructor(scope: Construct, id: string, props: RosterSyncProps) {
     super(scope, id);
@@ -158,6 +162,7 @@ export class RosterSync extends Construct {
       );
       grantSecretValue(this.webhookFunction, secret);
     }
+    this.pendingVerificationSecrets = this.createPendingVerificationSecrets(props.config);
 
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
       retention: props.logRetention,
@@ -197,6 +202,41 @@ export class RosterSync extends Construct {
     });
 
     this.acknowledgeFindings();
+  }
+
+  /**
+   * Creates each Gusto source's pending-verification secret. Gusto posts a new subscription's
+   * verification token unsigned, and the webhook function writes it there for the operator, so the
+   * function may put values into these secrets only, and never reads them.
+   */
+  private createPendingVerificationSecrets(config: Config): Map<string, secretsmanager.Secret> {
+    const secrets = new Map<string, secretsmanager.Secret>();
+    for (const source of config.roster.sources) {
+      if (source.provider !== 'gusto') continue;
+      const secret = new secretsmanager.Secret(this, `PendingVerification-${source.name}`, {
+        secretName: pendingVerificationSecretName(source),
+        description:
+          `Gusto verification token for source ${source.name}, written by the webhook function. ` +
+          'It holds a random placeholder until Gusto sends a token.',
+        // The token is worth keeping only until the operator verifies the subscription with it.
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      this.webhookFunction.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['secretsmanager:PutSecretValue'],
+          resources: [secret.secretArn],
+        }),
+      );
+      acknowledge(
+        secret,
+        'AwsSolutions-SMG4',
+        'The webhook function writes this secret whenever Gusto sends a verification token, and a ' +
+          'rotation function has nothing to rotate: the value is a token Gusto issues, which the ' +
+          'operator copies into the signing secret and never uses for signature checks.',
+      );
+      secrets.set(source.name, secret);
+    }
+    return secrets;
   }
 
   private acknowledgeFindings(): void {
