@@ -36,7 +36,10 @@ export interface RosterSyncProps {
   readonly webhookRateLimit?: number;
   /** Requests the webhook stage accepts in a burst above the rate. Default: 100. */
   readonly webhookBurstLimit?: number;
-  /** Concurrent apply functions, which bounds the load on the Talent API. Default: 5 (the minimum is 2). */
+  /**
+   * Concurrent apply functions, which bounds the load on the Talent API. Default:
+   * `roster.apply.maxConcurrency` of the config (5 unless set; the minimum is 2).
+   */
   readonly applyMaxConcurrency?: number;
 }
 
@@ -143,7 +146,7 @@ export class RosterSync extends Construct {
       new SqsEventSource(this.queue, {
         batchSize: 10,
         reportBatchItemFailures: true,
-        maxConcurrency: props.applyMaxConcurrency ?? 5,
+        maxConcurrency: props.applyMaxConcurrency ?? props.config.roster.apply.maxConcurrency,
       }),
     );
 
