@@ -258,10 +258,8 @@ export async function runApplyBench(eventCount: number): Promise<ApplyBenchResul
     const client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
 
     const example = loadConfigFile('examples/talent-sync.config.json');
-    const config: Config = {
-      ...example,
-      talent: { ...example.talent, baseUrl: simulator.url, requestsPerSecond: 10_000 },
-    };
+    const config: Config = { ...example, talent: { ...example.talent, baseUrl: simulator.url } };
+    // Unpaced, because this benchmark counts calls; the reconcile benchmark measures pacing.
     const talent = createTalentClient({
       baseUrl: simulator.url,
       token: DEFAULT_TOKENS.system,

@@ -5,6 +5,7 @@ import { type Benchmark, machineLine, markdownTable, type TargetCheck } from './
 import { ingest } from './ingest';
 import { jsonCsv } from './json-csv';
 import { polling } from './polling';
+import { reconcileBench } from './reconcile';
 import { reportStreaming } from './report-streaming';
 
 /**
@@ -14,7 +15,7 @@ import { reportStreaming } from './report-streaming';
  * the targets table, not as a failure, so one slow figure does not hide the others.
  */
 
-const BENCHMARKS: Benchmark[] = [reportStreaming, ingest, coldStart, polling, applyBench, jsonCsv];
+const BENCHMARKS: Benchmark[] = [reportStreaming, ingest, coldStart, polling, applyBench, reconcileBench, jsonCsv];
 
 const USAGE = `Usage: npm run bench -- [--only NAME[,NAME...]]
 
