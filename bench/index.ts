@@ -15,7 +15,15 @@ import { reportStreaming } from './report-streaming';
  * the targets table, not as a failure, so one slow figure does not hide the others.
  */
 
-const BENCHMARKS: Benchmark[] = [reportStreaming, ingest, coldStart, polling, applyBench, reconcileBench, jsonCsv];
+const BENCHMARKS: Benchmark[] = [
+  reportStreaming,
+  ingest,
+  coldStart,
+  polling,
+  applyBench,
+  reconcileBench,
+  jsonCsv,
+];
 
 const USAGE = `Usage: npm run bench -- [--only NAME[,NAME...]]
 
