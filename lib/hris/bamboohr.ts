@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DeliveryRejectedError } from './errors';
 import { employeeIdField } from './fields';
 import { DEFAULT_TOLERANCE_SECONDS } from './generic';
 import { type PersonNotice, personNoticesResult, tenantOf } from './notices';
@@ -150,8 +151,26 @@ function normalizeBambooHrPayload(payload: unknown, context: NormalizeContext): 
   return personNoticesResult('bamboohr', [notice], context);
 }
 
+/**
+ * Rejects with 403 a legacy payload without a company id for a source with `tenantIds`. The legacy
+ * field-based format (`{"employees": [...]}`) has no company id, so the tenant check cannot pass, and the
+ * usual advice to add the id to `tenantIds` would not help.
+ */
+function checkLegacyTenant(companyId: string | undefined, context: NormalizeContext): void {
+  if (companyId !== undefined || !context.tenantIds || context.tenantIds.length === 0) return;
+  throw new DeliveryRejectedError(
+    403,
+    `source "${context.source}" has tenantIds, but this BambooHR webhook uses the legacy field-based ` +
+      'format ({"employees": [...]}), which carries no company id: remove tenantIds from the source (its ' +
+      'own URL and companyDomain already tie it to one company), or recreate the webhook as an ' +
+      'event-based webhook (employee.created, employee.updated, employee.deleted), whose data.companyId ' +
+      'is checked',
+  );
+}
+
 function normalizeLegacyPayload(payload: unknown, context: NormalizeContext): NormalizeResult {
   const envelope = parsePayloadPart(legacyEnvelopeSchema, payload, []);
+  checkLegacyTenant(envelope.companyId, context);
   const tenantId = tenantOf(envelope.companyId, 'companyId', context);
   const notices: PersonNotice[] = [];
   const ignored: NormalizeResult['ignored'] = [];

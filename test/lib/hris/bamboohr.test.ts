@@ -272,4 +272,31 @@ describe('bamboohrAdapter.normalize with legacy field-based payloads', () => {
   it('reads each employee timestamp', () => {
     expect(normalize(legacy).events[2]?.occurredAt).toBe('2026-02-01T10:00:02.000Z');
   });
+
+  function legacyRejection(tenantIds?: string[]): DeliveryRejectedError {
+    try {
+      normalize(legacy, tenantIds);
+    } catch (caught) {
+      return caught as DeliveryRejectedError;
+    }
+    throw new Error('expected a rejection');
+  }
+
+  it('rejects a legacy payload under tenantIds with 403', () => {
+    expect(legacyRejection(['4242']).statusCode).toBe(403);
+  });
+
+  it('says the legacy format carries no company id', () => {
+    expect(legacyRejection(['4242']).message).toContain('legacy field-based format');
+  });
+
+  it('tells the operator to remove tenantIds or switch formats', () => {
+    const { message } = legacyRejection(['4242']);
+    expect(message).toContain('remove tenantIds from the source');
+    expect(message).toContain('recreate the webhook as an event-based webhook');
+  });
+
+  it('checks a legacy payload that carries a companyId', () => {
+    expect(normalize({ ...legacy, companyId: '4242' }, ['4242']).events).toHaveLength(3);
+  });
 });
