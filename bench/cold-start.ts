@@ -19,14 +19,14 @@ import { type Benchmark, quantile, ratioTarget, round } from './harness';
  * time a fresh Node.js process takes to import it. The baseline per function is a bundle built with the
  * same settings that only imports the AWS SDK clients the function's bundle contains, and constructs
  * those the handler constructs at import time. Each import runs in its own `node` process,
- * `BENCH_COLD_START_RUNS` times per bundle (default 15), handler and baseline alternating; the figure is
- * the median of `performance.now()` around `await import(bundle)` inside that process, which leaves out
- * the start of Node.js itself, the same for both sides.
+ * `BENCH_COLD_START_RUNS` times per bundle (default 15), handler and baseline alternating. The figure is
+ * the median of `performance.now()` around `await import(bundle)` inside that process. It leaves out the
+ * start of Node.js itself, which is the same for both sides.
  */
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT_DIR = join(PROJECT_ROOT, '.bench', 'cold-start');
-/** The bundle size bound: 1 MB in decimal bytes. */
+/** The bundle size bound, 1 MB in decimal bytes. */
 const MAX_BUNDLE_BYTES = 1_000_000;
 const IMPORT_RATIO_BOUND = 1.3;
 
@@ -47,7 +47,7 @@ const FUNCTION_ENV = {
   AWS_REGION: 'us-east-1',
   POWERTOOLS_LOG_LEVEL: 'INFO',
   POWERTOOLS_METRICS_NAMESPACE: 'TalentSync',
-  // Node.js 20 runs the benchmark; deployed functions run Node.js 24, which the SDK does not warn about.
+  // The SDK warns on Node.js 20, which runs the benchmark, but not on Node.js 24, which deployed functions run.
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
@@ -109,7 +109,7 @@ async function clientsConstructedAtImport(name: FunctionName): Promise<Set<strin
   );
 }
 
-/** Writes the baseline entry: the same SDK classes, referenced so that they stay in the bundle. */
+/** Returns the baseline entry's source: the same SDK classes, referenced so that they stay in the bundle. */
 function baselineSource(packages: readonly string[], constructed: ReadonlySet<string>): string {
   const lines = packages.map((name) => `import { ${SDK_EXPORTS[name]} } from '${name}';`);
   const values = packages.map((name) => {

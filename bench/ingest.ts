@@ -16,10 +16,11 @@ import { type Benchmark, quantile, ratioTarget, round } from './harness';
 /**
  * Measures the roster-webhook handler per delivery: signature check, validation, normalization and the
  * SendMessageBatch call to local SQS, beside a bare `SendMessage` of the same body to the same FIFO queue.
- * Both run in one child process with the environment the local stack gives the handlers, except that
- * logs stay at INFO and metrics stay on, as deployed: each accepted delivery writes its log line and its
- * metric line, and the child's standard output goes to /dev/null. After a warm-up of both sides, the
- * deliveries run in alternating blocks of handler calls and bare sends, so that machine noise hits both.
+ * Both run in one child process with the environment the local stack gives the handlers, except for two
+ * settings kept as deployed: the log level stays INFO and metrics stay on. So each accepted delivery
+ * writes its log line and its metric line, to the child's standard output, which is /dev/null. After a
+ * warm-up of both sides, the deliveries run in alternating blocks of handler calls and bare sends, so
+ * that machine noise hits both.
  * The count is `BENCH_INGEST_DELIVERIES` per side (default 10,000).
  */
 
@@ -45,7 +46,7 @@ interface ChildInput {
   queueUrl: string;
 }
 
-/** A hire or an update of one person, as an HRIS sends it through the generic format. */
+/** Builds the body of a hire or an update of one person, as an HRIS sends it in the generic format. */
 function deliveryBody(index: number): string {
   const hire = index % 2 === 0;
   return JSON.stringify({
@@ -72,7 +73,7 @@ function deliveryBody(index: number): string {
   });
 }
 
-/** The API Gateway HTTP API (payload format 2.0) event of one signed delivery. */
+/** Builds the API Gateway HTTP API event (payload format 2.0) of one signed delivery. */
 function webhookEvent(index: number, body: string): APIGatewayProxyEventV2 {
   const path = `/webhooks/${SOURCE}`;
   return {
@@ -163,7 +164,7 @@ async function measure(input: ChildInput): Promise<IngestTimings> {
 /** Starts local SQS and a FIFO queue, and measures in a child process with the handlers' environment. */
 export async function runIngest(): Promise<IngestTimings> {
   const deliveries = Number(process.env.BENCH_INGEST_DELIVERIES ?? 10_000);
-  // Node.js 20 runs the benchmark; deployed functions run Node.js 24, which the SDK does not warn about.
+  // The SDK warns on Node.js 20, which runs the benchmark, but not on Node.js 24, which deployed functions run.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const sqsServer = await startSqsServer();
   const directory = await mkdtemp(join(tmpdir(), 'talent-sync-bench-ingest-'));
@@ -218,7 +219,7 @@ function runChild(input: ChildInput, env: Record<string, string>): Promise<Inges
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code === 0 && result) resolve(result);
-      else reject(new Error(`The ingest child exited with ${code}; its error is above.`));
+      else reject(new Error(`The ingest child exited with ${code}. Its error is printed above.`));
     });
   });
 }

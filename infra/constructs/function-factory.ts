@@ -31,7 +31,7 @@ export type FunctionName = (typeof FUNCTION_NAMES)[number];
 /** The Powertools metrics namespace of every function. The service name is the function name. */
 export const METRICS_NAMESPACE = 'TalentSync';
 
-/** The runtime of every function; esbuild targets its Node.js version. */
+/** The runtime of every function. esbuild targets its Node.js version. */
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 /**

@@ -48,8 +48,8 @@ interface HttpResponse {
  * A middy middleware that counts each webhook response as accepted or rejected by reason, and publishes
  * the metric at once as one EMF line. Use it before the middleware that turns errors into responses:
  * middy runs `onError` handlers in reverse order, so this one then reads the response that the other set.
- * It reuses `metrics` rather than a `singleMetric()` per delivery, which builds a new Metrics instance
- * and console each time; nothing awaits between adding and publishing, so deliveries do not interleave.
+ * It reuses `metrics` because `singleMetric()` builds a new Metrics instance and console per delivery.
+ * Nothing awaits between adding and publishing, so concurrent deliveries do not mix their dimensions.
  */
 export function webhookMetrics(metrics: Metrics): MiddlewareObj<unknown, HttpResponse | undefined> {
   const record = (response: HttpResponse | undefined | null) => {

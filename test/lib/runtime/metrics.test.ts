@@ -31,7 +31,7 @@ function emittingMetrics() {
   return { metrics, lines };
 }
 
-/** The dimension names of an EMF line. */
+/** Returns the dimension names of an EMF line. */
 function dimensionsOf(line: Record<string, unknown> | undefined): unknown {
   const emf = line?._aws as { CloudWatchMetrics: { Dimensions: string[][] }[] } | undefined;
   return emf?.CloudWatchMetrics[0]?.Dimensions[0];
