@@ -56,6 +56,22 @@ describe('CsvMeter', () => {
     expect((await measure(['a\r\n1\r\n\r\n\r\n'])).rows).toBe(1);
   });
 
+  it('skips a blank line split between chunks', async () => {
+    expect((await measure(['a\r\n1\r\n\r', '\n2\r\n'])).rows).toBe(2);
+  });
+
+  it('counts the same rows whatever the chunk boundaries', async () => {
+    const text = 'a,b\r\n"x, ""y""\r\nz",1\r\n\r\n"",2\r\n3,"4\n"\r\n5,6';
+    const whole = await measure([text]);
+    const byByte = await measure([...text]);
+    expect(byByte.rows).toBe(whole.rows);
+  });
+
+  it('counts quoted records with escaped quotes and line breaks', async () => {
+    const text = 'a,b\r\n"x, ""y""\r\nz",1\r\n\r\n"",2\r\n3,"4\n"\r\n5,6';
+    expect((await measure([text])).rows).toBe(4);
+  });
+
   it('counts no rows in a header-only file', async () => {
     expect((await measure(['a,b\r\n'])).rows).toBe(0);
   });
