@@ -1,43 +1,39 @@
 import { spawn } from 'node:child_process';
-import { Readable } from 'node:stream';
-import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { build } from 'esbuild';
+import { parseConfig } from '../lib/config/load';
 import type { ScheduleConfig } from '../lib/config/schema';
 import type { ReportRun } from '../lib/reports/run';
-import { saveReport } from '../lib/reports/save';
 import { createTalentClient } from '../lib/talent/client';
 import { startS3Server } from '../local/servers';
 import { builderRow } from '../local/talent-simulator/reports';
 import { DEFAULT_TOKENS, startTalentSimulator } from '../local/talent-simulator/server';
 import { type Benchmark, ratioTarget } from './harness';
+import type { ChildInput, StreamingResult } from './report-streaming-child';
 
 /**
  * Streams a large Report Builder CSV from the Talent simulator into s3rver twice, each time in a child
- * process whose peak resident memory is recorded: once through `saveReport` (the SaveReport step: CSV
- * meter with SHA-256 and row count, multipart upload, copy with metadata, manifest), and once as a plain
- * `fetch` piped into `Upload` with the same part size, as the floor to compare with. The size is
- * `BENCH_REPORT_MIB` MiB (default 1024).
+ * process whose peak resident memory is recorded. Each child runs an esbuild bundle under plain `node`,
+ * built with the options the CDK function factory uses, so it loads what a Lambda function loads:
+ *
+ * - save: the report-save Lambda handler, invoked once with a complete run. It fetches the download URL
+ *   from Talent, streams the CSV through the meter (SHA-256, bytes, rows) into a multipart upload, copies
+ *   the object onto itself with the hash as metadata, and writes the manifest.
+ * - copy: `fetch` of the same download piped into `Upload`, as the floor.
+ *
+ * The size is `BENCH_REPORT_MIB` MiB (default 1024).
  */
 
-const BUCKET = 'bench-reports';
-const PART_SIZE_BYTES = 8 * 1024 * 1024;
 const MIB = 1024 * 1024;
+const BUCKET = 'bench-reports';
+const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-export interface StreamingResult {
-  case: string;
-  bytes: number;
-  seconds: number;
-  mibPerSecond: number;
-  peakRssMib: number;
-}
-
-interface ChildInput {
-  s3Url: string;
-  talentUrl: string;
-  requestId: string;
-}
+/** Peak resident memory bound of the save case, in MiB (the 200 MB target, rounded down). */
+const PEAK_RSS_BOUND_MIB = 190;
 
 const schedule: ScheduleConfig = {
   name: 'bench-export',
@@ -49,85 +45,90 @@ const schedule: ScheduleConfig = {
   mode: 'export',
 };
 
-function s3Client(url: string): S3Client {
-  return new S3Client({
-    endpoint: url,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-}
-
-function talentClient(url: string) {
-  return createTalentClient({ baseUrl: url, token: DEFAULT_TOKENS.system, maxRetries: 2, timeoutMs: 60_000 });
-}
-
-/** The save code path, as the report-save handler calls it, with checksums off as in local mode. */
-async function childSave(input: ChildInput): Promise<number> {
-  const run: ReportRun = {
-    schedule: schedule.name,
-    scheduledTime: new Date().toISOString(),
-    report: 'reportBuilder',
-    requestId: input.requestId,
-    startedAt: new Date().toISOString(),
-    waitSeconds: 0,
-    waitedSeconds: 0,
-    polls: 1,
-    status: 'complete',
-  };
-  const saved = await saveReport({
-    run,
-    schedule,
-    reports: {
-      prefix: 'bench',
-      neutralizeFormulas: false,
-      encryption: 'S3_MANAGED',
-      latestPointer: false,
-      bom: false,
+/** Returns the example config pointed at the simulator with one export schedule, to bundle into the function. */
+async function benchConfig(talentUrl: string) {
+  const example = JSON.parse(await readFile(join(PROJECT_ROOT, 'examples/talent-sync.config.json'), 'utf8'));
+  return parseConfig(
+    {
+      ...example,
+      talent: { ...example.talent, baseUrl: talentUrl },
+      reports: { ...example.reports, prefix: 'bench', neutralizeFormulas: false, schedules: [schedule] },
     },
-    s3: s3Client(input.s3Url),
-    bucket: BUCKET,
-    talent: talentClient(input.talentUrl),
-    checksums: false,
-    downloadTimeoutMs: 60_000,
-  });
-  return saved.bytes;
+    'report streaming benchmark config',
+  );
 }
 
-/** The floor: the download piped straight into a multipart upload. */
-async function childCopy(input: ChildInput): Promise<number> {
-  const status = await talentClient(input.talentUrl).getReport(input.requestId);
-  const url = 'csvDownloadUrl' in status ? status.csvDownloadUrl : undefined;
-  if (!url) throw new Error(`Report ${input.requestId} has no download URL.`);
-  const response = await fetch(url);
-  if (!response.body) throw new Error('The download has no body.');
-  const key = `bench-copy/${input.requestId}.csv`;
-  const s3 = s3Client(input.s3Url);
-  await new Upload({
-    client: s3,
-    partSize: PART_SIZE_BYTES,
-    queueSize: 2,
-    params: {
-      Bucket: BUCKET,
-      Key: key,
-      Body: Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>),
-      ContentType: 'text/csv; charset=utf-8',
+/** The two child entry points: the save handler, and the plain copy. */
+const ENTRIES = {
+  save: [
+    "import { handler } from '../functions/report-save/handler';",
+    "import { runChildCase, saveWithHandler } from './report-streaming-child';",
+    "runChildCase('report-save handler (meter + upload + copy + manifest)', (input) => saveWithHandler(handler, input));",
+  ].join('\n'),
+  copy: [
+    "import { plainCopy, runChildCase } from './report-streaming-child';",
+    "runChildCase('plain fetch → Upload', plainCopy);",
+  ].join('\n'),
+} as const;
+
+type CaseName = keyof typeof ENTRIES;
+
+/**
+ * Bundles one case as the CDK function factory bundles a function: one minified ESM file with the AWS SDK
+ * inside, a `require` shim for CommonJS dependencies, a source map, and the config compiled in.
+ */
+async function bundle(kind: CaseName, directory: string, config: unknown): Promise<string> {
+  const outfile = join(directory, `${kind}.mjs`);
+  await build({
+    stdin: {
+      contents: ENTRIES[kind],
+      resolveDir: join(PROJECT_ROOT, 'bench'),
+      loader: 'ts',
+      sourcefile: `${kind}.ts`,
     },
-  }).done();
-  const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
-  return head.ContentLength ?? 0;
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    banner: {
+      js:
+        "import { createRequire as __talentSyncCreateRequire } from 'node:module'; " +
+        'const require = __talentSyncCreateRequire(import.meta.url);',
+    },
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    define: { __TALENT_SYNC_CONFIG__: JSON.stringify(JSON.stringify(config)) },
+    outfile,
+    logLevel: 'error',
+  });
+  return outfile;
 }
 
-/** Runs one case in a child process and returns its measures, which it prints as JSON on its last line. */
-function runChild(kind: 'save' | 'copy', input: ChildInput): Promise<StreamingResult> {
+/** Runs one bundled case under plain `node` and returns its measures, printed as JSON on its last line. */
+function runChild(kind: CaseName, file: string, input: ChildInput, s3Url: string): Promise<StreamingResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', kind, JSON.stringify(input)],
-      { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' } },
-    );
+    const child = spawn(process.execPath, [file, JSON.stringify(input)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      cwd: PROJECT_ROOT,
+      // The environment a deployed function gets, with the SDK pointed at s3rver as local mode does.
+      env: {
+        PATH: process.env.PATH,
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        POWERTOOLS_SERVICE_NAME: 'report-save',
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'S3RVER',
+        AWS_SECRET_ACCESS_KEY: 'S3RVER',
+        AWS_ENDPOINT_URL_S3: s3Url,
+        AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+        AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+        REPORT_BUCKET: BUCKET,
+        REPORT_S3_CHECKSUMS: 'false',
+        TALENT_SYNC_SECRETS_FILE: join(PROJECT_ROOT, 'examples/secrets.local.json'),
+      },
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
@@ -160,26 +161,56 @@ export async function runReportStreaming(): Promise<StreamingResult[]> {
     downloadUrlTtlMs: 60 * 60 * 1000,
   });
   const s3Server = await startS3Server();
+  const directory = await mkdtemp(join(tmpdir(), 'talent-sync-bench-'));
   try {
-    await s3Client(s3Server.url).send(new CreateBucketCommand({ Bucket: BUCKET }));
-    const client = talentClient(simulator.url);
-    const input = async (): Promise<ChildInput> => ({
-      s3Url: s3Server.url,
-      talentUrl: simulator.url,
-      requestId: (await client.requestReport({ report: 'reportBuilder', reportId: 'savedReport123abc' }))
-        .insightsReportRequestId,
+    const s3 = new S3Client({
+      endpoint: s3Server.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     });
-    const save = await runChild('save', await input());
-    const copy = await runChild('copy', await input());
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    const config = await benchConfig(simulator.url);
+    const files = {
+      save: await bundle('save', directory, config),
+      copy: await bundle('copy', directory, config),
+    };
+
+    const talent = createTalentClient({
+      baseUrl: simulator.url,
+      token: DEFAULT_TOKENS.system,
+      timeoutMs: 60_000,
+    });
+    const input = async (): Promise<ChildInput> => {
+      const now = new Date().toISOString();
+      const { insightsReportRequestId: requestId } = await talent.requestReport({
+        report: 'reportBuilder',
+        reportId: 'savedReport123abc',
+      });
+      const status = await talent.getReport(requestId);
+      const downloadUrl = 'csvDownloadUrl' in status ? (status.csvDownloadUrl ?? '') : '';
+      const run: ReportRun = {
+        schedule: schedule.name,
+        scheduledTime: now,
+        report: 'reportBuilder',
+        mode: 'export',
+        requestId,
+        startedAt: now,
+        waitSeconds: 0,
+        waitedSeconds: 0,
+        polls: 1,
+        status: 'complete',
+      };
+      return { run, bucket: BUCKET, downloadUrl };
+    };
+    const save = await runChild('save', files.save, await input(), s3Server.url);
+    const copy = await runChild('copy', files.copy, await input(), s3Server.url);
     return [save, copy];
   } finally {
+    await rm(directory, { recursive: true, force: true });
     await s3Server.close();
     await simulator.close();
   }
 }
-
-/** Peak resident memory bound for either case, in MiB (the 200 MB target, rounded down). */
-const PEAK_RSS_BOUND_MIB = 190;
 
 export const reportStreaming: Benchmark = {
   name: 'report-streaming',
@@ -194,39 +225,23 @@ export const reportStreaming: Benchmark = {
         seconds: result.seconds,
         'MiB/s': result.mibPerSecond,
         'peak RSS MiB': result.peakRssMib,
+        'RSS after load MiB': result.loadedRssMib,
+        'peak heap used MiB': result.peakHeapUsedMib,
+        'peak Buffers MiB': result.peakArrayBuffersMib,
       })),
       targets: [
-        ratioTarget('saveReport throughput / plain copy', save.mibPerSecond, copy.mibPerSecond, 0.8, true),
+        ratioTarget('report-save throughput / plain copy', save.mibPerSecond, copy.mibPerSecond, 0.8, true),
         {
-          name: 'saveReport peak RSS',
+          name: 'report-save peak RSS',
           measured: `${save.peakRssMib} MiB`,
           target: `≤ ${PEAK_RSS_BOUND_MIB} MiB (200 MB)`,
           met: save.peakRssMib <= PEAK_RSS_BOUND_MIB,
         },
       ],
+      notes: [
+        'Each case is an esbuild bundle run under plain node with NODE_OPTIONS=--enable-source-maps, as ' +
+          "Lambda runs the function; peak RSS is the child process's maxRSS.",
+      ],
     };
   },
 };
-
-async function child(kind: string, raw: string): Promise<void> {
-  const input = JSON.parse(raw) as ChildInput;
-  const started = performance.now();
-  const bytes = kind === 'save' ? await childSave(input) : await childCopy(input);
-  const seconds = (performance.now() - started) / 1000;
-  const result: StreamingResult = {
-    case: kind === 'save' ? 'saveReport (meter + upload + copy + manifest)' : 'plain fetch → Upload',
-    bytes,
-    seconds: Math.round(seconds * 10) / 10,
-    mibPerSecond: Math.round((bytes / MIB / seconds) * 10) / 10,
-    // maxRSS is in kibibytes.
-    peakRssMib: Math.round(process.resourceUsage().maxRSS / 1024),
-  };
-  console.log(JSON.stringify(result));
-}
-
-if (process.argv[2] === '--child') {
-  child(process.argv[3] ?? '', process.argv[4] ?? '{}').catch((error) => {
-    console.log(JSON.stringify({ error: (error as Error).message }));
-    process.exit(1);
-  });
-}
