@@ -72,20 +72,23 @@ export interface RunCount {
 type Json = Record<string, unknown>;
 
 /** Loads the example config without its `reports.poll`, so the schema's default poll settings apply. */
-async function defaultConfig(): Promise<Config> {
+export async function defaultConfig(): Promise<Config> {
   const example = JSON.parse(await readFile(join(PROJECT_ROOT, 'examples/talent-sync.config.json'), 'utf8'));
   const { poll: _explicit, ...reports } = example.reports;
   return parseConfig({ ...example, reports }, 'polling benchmark config');
 }
 
 /** Synthesizes the CDK app and returns the report state machine's definition. */
-function synthesizedDefinition(config: Config): StateMachineDefinition {
+export function synthesizedDefinition(config: Config): StateMachineDefinition {
   const { app, stack } = buildApp({ config, bundling: false });
   return definitionFromTemplate(app.synth().getStackArtifact(stack.artifactId).template).definition;
 }
 
 /** Returns a copy of the machine with the job-poller loop: a Wait state of a fixed number of seconds. */
-function fixedWaitDefinition(definition: StateMachineDefinition, seconds: number): StateMachineDefinition {
+export function fixedWaitDefinition(
+  definition: StateMachineDefinition,
+  seconds: number,
+): StateMachineDefinition {
   const copy = structuredClone(definition);
   const wait = copy.States[REPORT_STATES.wait] as unknown as Json;
   copy.States[REPORT_STATES.wait] = { Type: 'Wait', Seconds: seconds, Next: wait.Next } as never;
