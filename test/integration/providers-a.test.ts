@@ -68,6 +68,8 @@ const CONFIG = {
 
 let stack: LocalStack;
 let stateDir: string;
+/** Messages that tests send to the dead-letter queue on purpose. */
+let expectedDeadLetters = 0;
 let eventNumber = 0;
 
 /** Event times one second apart, so that each event of a person is newer than the one before. */
@@ -449,6 +451,7 @@ describe('Gusto through the local stack', () => {
     fakes().remove('gusto', employeeUuid);
     expect((await send('employee.updated')).status).toBe(202);
     await stack.drainRoster();
+    expectedDeadLetters += 1;
     expect(await stack.deadLetterCount()).toBe(deadLettersBefore + 1);
     expect(user('r.moreno@district.example.org')?.status).not.toBe('Disabled');
   });
@@ -525,8 +528,8 @@ describe('Rippling through the local stack', () => {
 });
 
 describe('thin-event lookups through the local stack', () => {
-  it('leaves nothing in the dead-letter queue', async () => {
+  it('dead-letters only the lookups meant to fail', async () => {
     await stack.drainRoster();
-    expect(await stack.deadLetterCount()).toBe(0);
+    expect(await stack.deadLetterCount()).toBe(expectedDeadLetters);
   });
 });
