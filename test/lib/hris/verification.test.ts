@@ -145,26 +145,22 @@ describe('storeVerificationToken', () => {
     );
   });
 
-  it('rejects with 500 when the write fails', async () => {
+  /** Stores the token while Secrets Manager rejects the write, and returns the error. */
+  async function failedStore(): Promise<DeliveryRejectedError> {
     secretsManager.on(PutSecretValueCommand).rejects(new Error('AccessDeniedException'));
-    const failure = await storeVerificationToken(
-      secretsManagerWriter(new SecretsManagerClient({})),
-      SOURCE,
-      TOKEN,
-      RECEIVED_AT,
-    ).catch((error: unknown) => error);
-    expect((failure as DeliveryRejectedError).statusCode).toBe(500);
+    const writer = secretsManagerWriter(new SecretsManagerClient({}));
+    const failure = await storeVerificationToken(writer, SOURCE, TOKEN, RECEIVED_AT).catch(
+      (error: unknown) => error,
+    );
+    return failure as DeliveryRejectedError;
+  }
+
+  it('rejects with 500 when the write fails', async () => {
+    expect((await failedStore()).statusCode).toBe(500);
   });
 
   it('keeps the token out of the failure message', async () => {
-    secretsManager.on(PutSecretValueCommand).rejects(new Error('AccessDeniedException'));
-    const failure = await storeVerificationToken(
-      secretsManagerWriter(new SecretsManagerClient({})),
-      SOURCE,
-      TOKEN,
-      RECEIVED_AT,
-    ).catch((error: unknown) => error);
-    expect((failure as DeliveryRejectedError).message).not.toContain(TOKEN.token);
+    expect((await failedStore()).message).not.toContain(TOKEN.token);
   });
 });
 
