@@ -37,9 +37,9 @@ export class KnownGroups {
  * one name was taken from `known` without asking Talent, so a failed write may be worth one retry
  * after `known.forget`.
  *
- * A group is created without a lookup first: one call either way, since a 409 says it exists. Only
- * when Talent refuses the create for another reason (a token that may not create groups) is the
- * group looked up, and the refusal stands when it is missing.
+ * A group is created without a lookup first: one call either way, because a 409 means it exists.
+ * Only when Talent rejects the create for another reason (a token that may not create groups) is
+ * the group looked up, and the rejection is raised when the group is missing.
  */
 export async function ensureGroups(
   names: readonly string[],

@@ -72,7 +72,7 @@ async function deactivateUser(
 }
 
 /**
- * Deactivates without a lookup when the state table knows the user as active under the only address
+ * Deactivates without a lookup when the state table records the user as active under the only address
  * the event names. Returns undefined when a lookup is needed instead, also when Talent no longer has
  * the user (404).
  */

@@ -50,7 +50,7 @@ export async function applyUpsert(context: ChangeContext, email: string): Promis
   const oldEmail = previous?.email;
   if (oldEmail && oldEmail.toLowerCase() !== email.toLowerCase()) {
     const moving = await talent.getUser(oldEmail);
-    if (moving && user) throw mergeRefused(context, oldEmail, email);
+    if (moving && user) throw mergeError(context, oldEmail, email);
     if (moving) return updateUser(context, moving, desired, email);
   }
 
@@ -64,7 +64,7 @@ function wasCreated(previous: PersonState | undefined): boolean {
 }
 
 /**
- * Tells whether the state table knows the Talent user as the sync last left it: created or updated,
+ * Tells whether the state table records the Talent user as the sync last left it: created or updated,
  * and not a leaver since.
  */
 export function knownUser(previous: PersonState | undefined): previous is PersonState & {
@@ -122,7 +122,7 @@ async function updateKnownUser(
   } catch (error) {
     if (error instanceof TalentApiError && error.status === 404) return undefined;
     if (moved && error instanceof TalentApiError && error.status === 409) {
-      throw mergeRefused(context, previous.email, email);
+      throw mergeError(context, previous.email, email);
     }
     throw error;
   }
@@ -138,7 +138,7 @@ async function updateKnownUser(
   };
 }
 
-function mergeRefused(context: ChangeContext, oldEmail: string, email: string): PermanentApplyError {
+function mergeError(context: ChangeContext, oldEmail: string, email: string): PermanentApplyError {
   return new PermanentApplyError(
     `the person's e-mail changed from ${maskEmail(oldEmail)} to ${maskEmail(email)}, but the new ` +
       'address already belongs to another Talent user, and the sync does not merge users. ' +

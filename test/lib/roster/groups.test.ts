@@ -46,19 +46,19 @@ describe('ensureGroups', () => {
     expect(simulator.requestLog().length - before).toBe(1);
   });
 
-  it('accepts an existing group when Talent refuses to create groups', async () => {
-    const talent = { findGroup: async () => ({ _id: 'g1', name: 'School: Kept' }), createGroup: refuse };
+  it('accepts an existing group when the create is rejected', async () => {
+    const talent = { findGroup: async () => ({ _id: 'g1', name: 'School: Kept' }), createGroup: reject };
 
     await expect(ensureGroups(['School: Kept'], talent)).resolves.toBe(false);
   });
 
-  it('keeps the refusal when the group is missing', async () => {
-    const talent = { findGroup: async () => undefined, createGroup: refuse };
+  it('raises the rejection for a missing group', async () => {
+    const talent = { findGroup: async () => undefined, createGroup: reject };
 
     await expect(ensureGroups(['School: Missing'], talent)).rejects.toBeInstanceOf(TalentApiError);
   });
 });
 
-async function refuse(): Promise<never> {
+async function reject(): Promise<never> {
   throw new TalentApiError('Talent createGroup returned 403', 'createGroup', false, 403, 'forbidden', 1);
 }
