@@ -51,7 +51,7 @@ export interface SimulatorOptions {
   latencyMs?: number;
   /**
    * A server-side rate limit on API requests, as a token bucket that refills at `requestsPerSecond`
-   * and holds up to `burst` requests (default one second's worth). A request beyond it gets 429 with
+   * and contains up to `burst` requests (default one second's worth). A request beyond it gets 429 with
    * `Retry-After` and is logged with the fault `rate-limit`. Default: no limit.
    */
   rateLimit?: { requestsPerSecond: number; burst?: number };
