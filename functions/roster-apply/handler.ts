@@ -1,5 +1,6 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -8,7 +9,7 @@ import { type ApplyDependencies, applyRosterEvent, logIds } from '../../lib/rost
 import { createApplyDependencies } from '../../lib/roster/dependencies';
 import { parseRosterMessage } from '../../lib/roster/message';
 import { createLogger } from '../../lib/runtime/logger';
-import { createMetrics, withTalentMetrics } from '../../lib/runtime/metrics';
+import { createMetrics, METRIC_NAMES, withTalentMetrics } from '../../lib/runtime/metrics';
 
 const logger = createLogger('roster-apply');
 const metrics = createMetrics('roster-apply');
@@ -22,7 +23,7 @@ let dependencies: ApplyDependencies | undefined;
 async function applyRecord(record: SQSRecord): Promise<void> {
   const message = parseRosterMessage(record, logger);
 
-  dependencies ??= withTalentMetrics(createApplyDependencies(logger), metrics);
+  dependencies ??= withTalentMetrics(await createApplyDependencies(logger), metrics);
   // Providers that send only an id: fetch the person's current record and apply that.
   const event = await resolveThinEvent(message, dependencies.config.roster.sources, logger);
   const result = await applyRosterEvent(event, dependencies);
@@ -32,6 +33,7 @@ async function applyRecord(record: SQSRecord): Promise<void> {
 }
 
 async function applyBatch(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  metrics.addMetric(METRIC_NAMES.rosterRecords, MetricUnit.Count, event.Records.length);
   const response = await processPartialResponse(event, applyRecord, processor, {
     context,
     skipGroupOnError: true,

@@ -15,6 +15,11 @@ export const METRIC_NAMES = {
   talentLatency: 'TalentCallLatency',
   /** Talent client calls that failed after their retries. */
   talentErrors: 'TalentCallErrors',
+  /**
+   * Roster queue records one apply batch received. It also keeps a batch that needed no Talent call
+   * (duplicates, or nothing to change) from publishing no metric, which Powertools warns about.
+   */
+  rosterRecords: 'RosterRecords',
 } as const;
 
 /** The dimension of `WebhookRejected`, and its value per HTTP status of a rejected delivery. */
