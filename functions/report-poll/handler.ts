@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { runtimeConfig } from '../../lib/config/load';
+import { runtimeConfig } from '../../lib/config/runtime';
 import { pollReport } from '../../lib/reports/poll';
 import { parseReportRun, type ReportRun } from '../../lib/reports/run';
 import { reportDataTalentClient } from '../../lib/reports/talent';
@@ -13,7 +13,7 @@ async function pollReportStatus(event: unknown): Promise<ReportRun> {
   const run = parseReportRun(event);
   logger.appendKeys({ schedule: run.schedule, requestId: run.requestId });
 
-  const config = runtimeConfig();
+  const config = await runtimeConfig();
   const next = await pollReport({
     run,
     poll: config.reports.poll,

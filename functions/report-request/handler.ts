@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { runtimeConfig } from '../../lib/config/load';
+import { runtimeConfig } from '../../lib/config/runtime';
 import { requestReport } from '../../lib/reports/request';
 import { parseExecutionInput, type ReportRun } from '../../lib/reports/run';
 import { reportTalentClient } from '../../lib/reports/talent';
@@ -13,7 +13,7 @@ async function requestScheduledReport(event: unknown): Promise<ReportRun> {
   const execution = parseExecutionInput(event);
   logger.appendKeys({ schedule: execution.schedule });
 
-  const config = runtimeConfig();
+  const config = await runtimeConfig();
   const run = await requestReport({
     execution,
     reports: config.reports,

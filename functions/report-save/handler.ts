@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
-import { runtimeConfig } from '../../lib/config/load';
+import { runtimeConfig } from '../../lib/config/runtime';
 import { findSchedule } from '../../lib/reports/request';
 import { parseReportRun, type SavedReportRun } from '../../lib/reports/run';
 import { checksumsEnabled, saveReport } from '../../lib/reports/save';
@@ -17,7 +17,7 @@ async function saveCompleteReport(event: unknown): Promise<SavedReportRun> {
   const run = parseReportRun(event);
   logger.appendKeys({ schedule: run.schedule, requestId: run.requestId });
 
-  const config = runtimeConfig();
+  const config = await runtimeConfig();
   const bucket = requireEnv(ENV.reportBucket);
   const schedule = findSchedule(config.reports, run.schedule);
 

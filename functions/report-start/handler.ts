@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
-import { runtimeConfig } from '../../lib/config/load';
+import { runtimeConfig } from '../../lib/config/runtime';
 import { findSchedule } from '../../lib/reports/request';
 import { parseExecutionInput } from '../../lib/reports/run';
 import { type StartedRun, startReportRun, stepFunctionsStarter } from '../../lib/reports/start';
@@ -19,7 +19,7 @@ async function startScheduledReport(event: unknown): Promise<StartedRun> {
   const execution = parseExecutionInput(event);
   logger.appendKeys({ schedule: execution.schedule });
 
-  const config = runtimeConfig();
+  const config = await runtimeConfig();
   const schedule = findSchedule(config.reports, execution.schedule);
   const stateMachineArn = requireEnv(ENV.reportStateMachineArn);
 

@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import type { S3Event } from 'aws-lambda';
-import { runtimeConfig } from '../../lib/config/load';
+import { runtimeConfig } from '../../lib/config/runtime';
 import { createAuditStore } from '../../lib/roster/audit';
 import { type ReconcileObjectResult, reconcileObject } from '../../lib/roster/reconcile/object';
 import { decodeEventKey } from '../../lib/roster/reconcile/s3';
@@ -14,7 +14,7 @@ const s3 = new S3Client({});
 
 /** Reconciles each roster uploaded to `roster/inbox/` and writes its plan under `roster/plans/`. */
 async function reconcileUploads(event: S3Event): Promise<ReconcileObjectResult[]> {
-  const config = runtimeConfig();
+  const config = await runtimeConfig();
   const stateTable = process.env[ENV.stateTableName];
   const auditTable = process.env[ENV.auditTableName];
   const audit = auditTable

@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
-import { runtimeConfig } from '../../lib/config/load';
+import { runtimeConfig } from '../../lib/config/runtime';
 import { createAuditStore } from '../../lib/roster/audit';
 import { createParkedEventStore } from '../../lib/roster/parked';
 import { type ReleaseResult, releaseDueEvents } from '../../lib/roster/release';
@@ -16,7 +16,7 @@ interface ReleaseInput {
 }
 
 async function release(input: ReleaseInput | undefined): Promise<ReleaseResult> {
-  const config = runtimeConfig();
+  const config = await runtimeConfig();
   const now = input?.now ? new Date(input.now) : new Date();
   if (Number.isNaN(now.getTime())) {
     throw new Error(`The input "now" is not an ISO 8601 time: pass one like 2026-08-01T06:00:00Z, or none.`);

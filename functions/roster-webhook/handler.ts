@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { runtimeConfig } from '../../lib/config/load';
+import { runtimeConfig } from '../../lib/config/runtime';
 import {
   adapterFor,
   checkBodySize,
@@ -32,7 +32,7 @@ export async function receiveWebhook(
   event: APIGatewayProxyEventV2,
 ): Promise<APIGatewayProxyStructuredResultV2> {
   const receivedAt = new Date();
-  const source = findSource(runtimeConfig().roster.sources, event.pathParameters?.source);
+  const source = findSource((await runtimeConfig()).roster.sources, event.pathParameters?.source);
 
   const adapter = adapterFor(source.provider);
   const delivery = toRawDelivery(event);

@@ -38,41 +38,6 @@ export function loadConfigFile(path: string): Config {
   return parseConfig(value, `config file ${path}`);
 }
 
-/**
- * Set by the CDK stack at bundle time (esbuild `define`), so a deployed Lambda carries its validated
- * config inside its code asset rather than in environment variables, which are limited to 4 KB.
- */
-declare const __TALENT_SYNC_CONFIG__: string | undefined;
-
-let cached: Config | undefined;
-
-/**
- * Returns the config of the running function: the one bundled into its code asset, or, in local mode
- * and tests, the file named by TALENT_SYNC_CONFIG_FILE.
- */
-export function runtimeConfig(): Config {
-  if (cached) return cached;
-
-  if (typeof __TALENT_SYNC_CONFIG__ === 'string') {
-    cached = parseConfig(JSON.parse(__TALENT_SYNC_CONFIG__), 'bundled config');
-    return cached;
-  }
-  const file = process.env.TALENT_SYNC_CONFIG_FILE;
-  if (!file) {
-    throw new ConfigError(
-      'No config: this function was bundled without one and TALENT_SYNC_CONFIG_FILE is not set. ' +
-        'Deploy with the CDK app, or set TALENT_SYNC_CONFIG_FILE to a config file path.',
-    );
-  }
-  cached = loadConfigFile(file);
-  return cached;
-}
-
-/** Forgets the cached runtime config, so tests can switch config files. */
-export function resetRuntimeConfig(): void {
-  cached = undefined;
-}
-
 /** Adds the fix to zod's generic messages; custom messages from the schema pass through unchanged. */
 function explainIssue(issue: z.core.$ZodRawIssue): string | undefined {
   switch (issue.code) {

@@ -6,6 +6,32 @@ import * as z from 'zod';
  * its strict objects.
  */
 
+/** The report types that `POST /reports` accepts, from the Talent API V2 reference. */
+export const REPORT_TYPES = [
+  'systemPerformance',
+  'domainsAndDimensions',
+  'selfAssessments',
+  'goals',
+  'videoInteraction',
+  'videoUsage',
+  'fileUsage',
+  'rubricUsage',
+  'goalsActivity',
+  'goalsCreation',
+  'exemplarUsage',
+  'forumUsage',
+  'forumParticipation',
+  'workflowParticipation',
+  'observations',
+  'coachingFrequency',
+  'frequencySnapshot',
+  'accountUsage',
+  'activityStream',
+  'learningPathsStatus',
+  'reportBuilder',
+] as const;
+export type ReportType = (typeof REPORT_TYPES)[number];
+
 /** How a schedule gets its data: `export` asks Talent for a CSV export, `live` pages the Report Builder data. */
 export const REPORT_MODES = ['export', 'live'] as const;
 export type ReportMode = (typeof REPORT_MODES)[number];

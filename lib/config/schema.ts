@@ -1,7 +1,12 @@
 import * as z from 'zod';
 import { cronProblem } from './cron';
 import { RECONCILE_DEFAULTS, reconcileSchema } from './reconcile';
-import { REPORT_DELIVERY_DEFAULTS, reportDeliveryFields, scheduleDeliveryFields } from './report-options';
+import {
+  REPORT_DELIVERY_DEFAULTS,
+  REPORT_TYPES,
+  reportDeliveryFields,
+  scheduleDeliveryFields,
+} from './report-options';
 import { auditRetentionDays, condition, groupTemplate, rosterTimeZone, scope } from './roster-rules';
 import { ianaTimeZone } from './time-zone';
 
@@ -37,31 +42,8 @@ const secretName = z
 export const TALENT_ROLES = ['Teacher', 'Coach', 'Admin'] as const;
 export type TalentRole = (typeof TALENT_ROLES)[number];
 
-/** The report types that `POST /reports` accepts, from the Talent API V2 reference. */
-export const REPORT_TYPES = [
-  'systemPerformance',
-  'domainsAndDimensions',
-  'selfAssessments',
-  'goals',
-  'videoInteraction',
-  'videoUsage',
-  'fileUsage',
-  'rubricUsage',
-  'goalsActivity',
-  'goalsCreation',
-  'exemplarUsage',
-  'forumUsage',
-  'forumParticipation',
-  'workflowParticipation',
-  'observations',
-  'coachingFrequency',
-  'frequencySnapshot',
-  'accountUsage',
-  'activityStream',
-  'learningPathsStatus',
-  'reportBuilder',
-] as const;
-export type ReportType = (typeof REPORT_TYPES)[number];
+// The report types live beside the report options, which the report functions import without this schema.
+export { REPORT_TYPES, type ReportType } from './report-options';
 
 export const PROVIDER_KINDS = [
   'generic',

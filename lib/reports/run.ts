@@ -1,6 +1,5 @@
 import * as z from 'zod';
-import { REPORT_MODES } from '../config/report-options';
-import { REPORT_TYPES } from '../config/schema';
+import { REPORT_MODES, REPORT_TYPES } from '../config/report-options';
 import { ReportInputError } from './errors';
 
 /**

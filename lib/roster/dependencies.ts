@@ -1,4 +1,4 @@
-import { runtimeConfig } from '../config/load';
+import { runtimeConfig } from '../config/runtime';
 import type { ApplyDependencies, RosterLogger } from './apply';
 import { createAuditStore } from './audit';
 import { KnownGroups } from './groups';
@@ -11,8 +11,8 @@ import { createRosterTalentClient } from './talent';
  * client, the state table with its parked events, the audit table, and the cache of known groups
  * that lives as long as the warm function.
  */
-export function createApplyDependencies(logger: RosterLogger): ApplyDependencies {
-  const config = runtimeConfig();
+export async function createApplyDependencies(logger: RosterLogger): Promise<ApplyDependencies> {
+  const config = await runtimeConfig();
   return {
     config,
     talent: createRosterTalentClient(config),

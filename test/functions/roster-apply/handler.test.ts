@@ -1,6 +1,6 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resetRuntimeConfig } from '../../../lib/config/load';
+import { resetRuntimeConfig } from '../../../lib/config/runtime';
 import { messageGroupId, type RosterEvent } from '../../../lib/roster/event';
 import { createStateStore } from '../../../lib/roster/state';
 import { ENV } from '../../../lib/runtime/environment';

@@ -5,7 +5,7 @@ import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } fro
 import type { S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateOneRoster, zipOneRoster } from '../../../examples/rosters/oneroster';
-import { resetRuntimeConfig } from '../../../lib/config/load';
+import { resetRuntimeConfig } from '../../../lib/config/runtime';
 import type { ReconcileObjectResult } from '../../../lib/roster/reconcile/object';
 import type { PlanDocument } from '../../../lib/roster/reconcile/s3';
 import { ENV } from '../../../lib/runtime/environment';

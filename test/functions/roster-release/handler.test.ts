@@ -1,6 +1,6 @@
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resetRuntimeConfig } from '../../../lib/config/load';
+import { resetRuntimeConfig } from '../../../lib/config/runtime';
 import { createParkedEventStore } from '../../../lib/roster/parked';
 import { ENV } from '../../../lib/runtime/environment';
 import { lambdaContext } from '../../../local/lambda-context';

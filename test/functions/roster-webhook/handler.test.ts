@@ -13,7 +13,7 @@ import {
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createSqsServer } from 'local-aws-sqs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { resetRuntimeConfig } from '../../../lib/config/load';
+import { resetRuntimeConfig } from '../../../lib/config/runtime';
 import {
   GENERIC_HEADERS,
   LOCAL_SECRETS_DIR_ENV,
