@@ -2,16 +2,11 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { DEFAULT_CONFIG_PATH } from '../infra/build';
-import {
-  FUNCTION_NAMES,
-  FUNCTION_RUNTIME,
-  type FunctionName,
-  functionBundlingOptions,
-} from '../infra/constructs/function-factory';
+import { FUNCTION_NAMES, type FunctionName } from '../infra/constructs/function-factory';
 import { loadConfigFile } from '../lib/config/load';
+import { functionBuildOptions } from './bundling';
 import { type Benchmark, quantile, ratioTarget, round } from './harness';
 
 /**
@@ -67,28 +62,6 @@ export interface ColdStartResult {
   sdkPackages: string[];
   importMs: number;
   baselineImportMs: number;
-}
-
-/** Translates the CDK bundling options into the esbuild build options NodejsFunction passes on its CLI. */
-export function esbuildOptions(bundling: BundlingOptions): BuildOptions {
-  const nodeVersion = /nodejs(\d+)/.exec(FUNCTION_RUNTIME.name)?.[1];
-  return {
-    bundle: true,
-    platform: 'node',
-    target: bundling.target ?? `node${nodeVersion}`,
-    format: bundling.format === 'esm' ? 'esm' : 'cjs',
-    minify: bundling.minify ?? false,
-    sourcemap: bundling.sourceMap ?? false,
-    sourcesContent: bundling.sourcesContent ?? true,
-    mainFields: bundling.mainFields,
-    banner: bundling.banner ? { js: bundling.banner } : undefined,
-    define: bundling.define,
-    external: bundling.bundleAwsSDK
-      ? [...(bundling.externalModules ?? [])]
-      : [...(bundling.externalModules ?? ['@aws-sdk/*'])],
-    metafile: true,
-    logLevel: 'error',
-  };
 }
 
 /** Returns the AWS SDK packages whose client code the bundle contains. */
@@ -189,9 +162,10 @@ export async function runColdStart(
   names: readonly FunctionName[] = FUNCTION_NAMES,
 ): Promise<ColdStartResult[]> {
   const runs = Number(process.env.BENCH_COLD_START_RUNS ?? 15);
-  const options = esbuildOptions(
-    functionBundlingOptions(loadConfigFile(join(PROJECT_ROOT, DEFAULT_CONFIG_PATH))),
-  );
+  const options: BuildOptions = {
+    ...functionBuildOptions(loadConfigFile(join(PROJECT_ROOT, DEFAULT_CONFIG_PATH))),
+    metafile: true,
+  };
   await rm(OUT_DIR, { recursive: true, force: true });
   await mkdir(OUT_DIR, { recursive: true });
   const script = join(OUT_DIR, 'import.mjs');

@@ -6,12 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { build } from 'esbuild';
 import { parseConfig } from '../lib/config/load';
-import type { ScheduleConfig } from '../lib/config/schema';
+import type { Config, ScheduleConfig } from '../lib/config/schema';
 import type { ReportRun } from '../lib/reports/run';
 import { createTalentClient } from '../lib/talent/client';
 import { startS3Server } from '../local/servers';
 import { builderRow } from '../local/talent-simulator/reports';
 import { DEFAULT_TOKENS, startTalentSimulator } from '../local/talent-simulator/server';
+import { functionBuildOptions } from './bundling';
 import { type Benchmark, ratioTarget } from './harness';
 import type { ChildInput, StreamingResult } from './report-streaming-child';
 
@@ -82,11 +83,8 @@ const ENTRIES = {
 
 type CaseName = keyof typeof ENTRIES;
 
-/**
- * Bundles one case as the CDK function factory bundles a function: one minified ESM file with the AWS SDK
- * inside, a `require` shim for CommonJS dependencies, a source map, and the config compiled in.
- */
-async function bundle(kind: CaseName, directory: string, config: unknown): Promise<string> {
+/** Bundles one case with the CDK function factory's esbuild options and `config` compiled in. */
+async function bundle(kind: CaseName, directory: string, config: Config): Promise<string> {
   const outfile = join(directory, `${kind}.mjs`);
   await build({
     stdin: {
@@ -95,22 +93,8 @@ async function bundle(kind: CaseName, directory: string, config: unknown): Promi
       loader: 'ts',
       sourcefile: `${kind}.ts`,
     },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    mainFields: ['module', 'main'],
-    banner: {
-      js:
-        "import { createRequire as __talentSyncCreateRequire } from 'node:module'; " +
-        'const require = __talentSyncCreateRequire(import.meta.url);',
-    },
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    define: { __TALENT_SYNC_CONFIG__: JSON.stringify(JSON.stringify(config)) },
+    ...functionBuildOptions(config),
     outfile,
-    logLevel: 'error',
   });
   return outfile;
 }
