@@ -5,8 +5,9 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { resolveThinEvent } from '../../lib/hris/directory';
-import { type ApplyDependencies, applyRosterEvent, logIds } from '../../lib/roster/apply';
+import { type ApplyDependencies, applyRosterEvent, logIds, recordEventFailure } from '../../lib/roster/apply';
 import { createApplyDependencies } from '../../lib/roster/dependencies';
+import type { RosterEvent } from '../../lib/roster/event';
 import { parseRosterMessage } from '../../lib/roster/message';
 import { createLogger } from '../../lib/runtime/logger';
 import { createMetrics, METRIC_NAMES, withTalentMetrics } from '../../lib/runtime/metrics';
@@ -25,7 +26,13 @@ async function applyRecord(record: SQSRecord): Promise<void> {
 
   dependencies ??= withTalentMetrics(await createApplyDependencies(logger), metrics);
   // Providers that send only an id: fetch the person's current record and apply that.
-  const event = await resolveThinEvent(message, dependencies.config.roster.sources, logger);
+  let event: RosterEvent;
+  try {
+    event = await resolveThinEvent(message, dependencies.config.roster.sources, logger);
+  } catch (error) {
+    await recordEventFailure(error, message, dependencies);
+    throw error;
+  }
   const result = await applyRosterEvent(event, dependencies);
 
   const log = result.outcome === 'parked' ? logger.warn.bind(logger) : logger.info.bind(logger);

@@ -86,6 +86,23 @@ export async function applyRosterEvent(event: RosterEvent, deps: ApplyDependenci
   }
 }
 
+/**
+ * Audits a failure that happened before `applyRosterEvent`, such as a provider lookup, which logged it
+ * already. The `failed` audit entry is what `talent-sync dlq list` shows as the reason.
+ */
+export async function recordEventFailure(
+  failure: unknown,
+  event: RosterEvent,
+  deps: ApplyDependencies,
+): Promise<void> {
+  await writeAudit(deps, event, {
+    action: 'failed',
+    outcome: 'failed',
+    reason: failureReason(failure),
+    after: event.person.email ? { email: event.person.email } : undefined,
+  });
+}
+
 async function applyInOrder(
   event: RosterEvent,
   deps: ApplyDependencies,

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FINCH_HEADERS, signFinchBody } from '../../lib/hris/finch';
 import { GUSTO_SIGNATURE_HEADER, signGustoBody } from '../../lib/hris/gusto';
 import { signStandardWebhook } from '../../lib/hris/standard-webhooks';
+import { createAuditStore } from '../../lib/roster/audit';
+import { listDeadLetters } from '../../lib/roster/dead-letters';
 import { type LocalStack, startLocalStack } from '../../local/stack';
 
 // Standard Webhooks, Finch, Gusto and Rippling end to end through the local stack. Each provider's own
@@ -454,6 +456,16 @@ describe('Gusto through the local stack', () => {
     expectedDeadLetters += 1;
     expect(await stack.deadLetterCount()).toBe(deadLettersBefore + 1);
     expect(user('r.moreno@district.example.org')?.status).not.toBe('Disabled');
+  });
+
+  it('lists the 404 lookup reason with the dead letter', async () => {
+    const letters = await listDeadLetters({
+      sqs: stack.sqs,
+      deadLetterQueueUrl: stack.deadLetterQueueUrl,
+      audit: createAuditStore({ tableName: stack.auditTableName }),
+    });
+    const letter = letters.find((candidate) => candidate.employeeId === employeeUuid);
+    expect(letter?.reason).toMatch(/^permanent: .*returned 404 \(not found\) for employee/);
   });
 
   it('rejects another company with 403', async () => {
