@@ -101,6 +101,11 @@ const AUDIT_TABLE_NAME = 'talent-sync-audit';
 const BUCKET = 'talent-sync-reports';
 /** Receives before a roster message moves to the DLQ; the same figure as the deployed queue. */
 const MAX_RECEIVE_COUNT = 5;
+/**
+ * Apply attempts before a failing message moves to the local DLQ. local-aws-sqs also counts the
+ * worker's ChangeMessageVisibility after a failure as a receive, so each attempt adds 2 to the count.
+ */
+const LOCAL_APPLY_ATTEMPTS = Math.ceil(MAX_RECEIVE_COUNT / 2);
 
 /**
  * Starts the whole system on this machine: the Talent simulator, S3, DynamoDB and SQS servers, the
@@ -194,7 +199,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       onError: (error) =>
         console.error(
           `Local apply worker: a batch failed (${(error as Error).message}). The roster-apply ERROR lines ` +
-            `above give each reason; failed messages are retried, then moved to the DLQ after ${MAX_RECEIVE_COUNT} receives.`,
+            `above give each reason; failed messages are retried, then moved to the DLQ after ${LOCAL_APPLY_ATTEMPTS} attempts ` +
+            `(the deployed queue allows ${MAX_RECEIVE_COUNT}).`,
         ),
     });
     worker.start();
