@@ -3,18 +3,17 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { runtimeConfig } from '../../lib/config/runtime';
+import { adapterFor } from '../../lib/hris/adapters';
 import {
-  adapterFor,
   checkBodySize,
   checkContentType,
-  enqueueRosterEvents,
   findSource,
   loadSigningSecrets,
   parseAndNormalize,
-  secretWriterFromEnvironment,
-  storeVerificationToken,
   verifyDelivery,
-} from '../../lib/hris';
+} from '../../lib/hris/intake';
+import { enqueueRosterEvents } from '../../lib/hris/queue';
+import { secretWriterFromEnvironment, storeVerificationToken } from '../../lib/hris/verification';
 import { ENV, requireEnv } from '../../lib/runtime/environment';
 import { createLogger } from '../../lib/runtime/logger';
 import { createMetrics, webhookMetrics } from '../../lib/runtime/metrics';
@@ -34,7 +33,7 @@ export async function receiveWebhook(
   const receivedAt = new Date();
   const source = findSource((await runtimeConfig()).roster.sources, event.pathParameters?.source);
 
-  const adapter = adapterFor(source.provider);
+  const adapter = await adapterFor(source.provider);
   const delivery = toRawDelivery(event);
   checkBodySize(delivery);
   checkContentType(delivery, adapter.contentTypes);

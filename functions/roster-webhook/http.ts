@@ -1,7 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { DeliveryRejectedError, GENERIC_HEADERS, type RawDelivery } from '../../lib/hris';
+import { DeliveryRejectedError } from '../../lib/hris/errors';
+import { GENERIC_HEADERS } from '../../lib/hris/generic-headers';
+import type { RawDelivery } from '../../lib/hris/types';
 
 /** Translation between API Gateway HTTP API events (payload format 2.0) and the webhook intake. */
 

@@ -8,6 +8,7 @@ import {
   optionalWorkEmail,
   timestampField,
 } from './fields';
+import { GENERIC_HEADERS } from './generic-headers';
 import { hmacSha256, matchesAnySignature, sha256Hex } from './signing';
 import type {
   NormalizeContext,
@@ -24,14 +25,7 @@ import { parsePayloadPart } from './validation';
  * signed JSON. The format and the signing scheme are documented in docs/webhooks.md.
  */
 
-export const GENERIC_HEADERS = {
-  /** Unix seconds when the sender signed the delivery. */
-  timestamp: 'x-talent-sync-timestamp',
-  /** One or more `v1=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>`, separated by spaces or commas. */
-  signature: 'x-talent-sync-signature',
-  /** Optional sender-chosen id of the delivery, used as the deduplication key. It is not signed. */
-  deliveryId: 'x-talent-sync-delivery-id',
-} as const;
+export { GENERIC_HEADERS };
 
 /** Seconds a signed timestamp may differ from the receiver's clock when the source sets no tolerance. */
 export const DEFAULT_TOLERANCE_SECONDS = 300;

@@ -1,18 +1,13 @@
-import type { ProviderKind } from '../config/schema';
-import { bamboohrAdapter } from './bamboohr';
-import { finchAdapter } from './finch';
-import { genericAdapter } from './generic';
-import { gustoAdapter } from './gusto';
-import { hibobAdapter } from './hibob';
-import { mergeAdapter } from './merge';
-import { personioAdapter } from './personio';
-import { ripplingAdapter } from './rippling';
-import { standardWebhooksAdapter } from './standard-webhooks';
-import type { ProviderAdapter } from './types';
-
+/**
+ * The HRIS intake API. It re-exports the signing helpers of several adapters, which evaluates their
+ * schemas, so the webhook function imports the modules it needs directly and loads adapters through
+ * `adapterFor`.
+ */
+export { adapterFor } from './adapters';
 export * from './errors';
 export { FINCH_HEADERS, signFinchBody } from './finch';
-export { GENERIC_HEADERS, signGenericDelivery } from './generic';
+export { signGenericDelivery } from './generic';
+export { GENERIC_HEADERS } from './generic-headers';
 export { GUSTO_SIGNATURE_HEADER, signGustoBody } from './gusto';
 export * from './intake';
 export { MERGE_SIGNATURE_HEADER, signMergeBody } from './merge';
@@ -21,20 +16,3 @@ export { parseSigningSecret } from './signing';
 export { STANDARD_WEBHOOK_HEADERS, signStandardWebhook } from './standard-webhooks';
 export type * from './types';
 export * from './verification';
-
-const ADAPTERS: Record<ProviderKind, ProviderAdapter> = {
-  generic: genericAdapter,
-  merge: mergeAdapter,
-  bamboohr: bamboohrAdapter,
-  hibob: hibobAdapter,
-  personio: personioAdapter,
-  'standard-webhooks': standardWebhooksAdapter,
-  finch: finchAdapter,
-  gusto: gustoAdapter,
-  rippling: ripplingAdapter,
-};
-
-/** Returns the adapter for a configured provider kind. */
-export function adapterFor(kind: ProviderKind): ProviderAdapter {
-  return ADAPTERS[kind];
-}
