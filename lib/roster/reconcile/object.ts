@@ -47,9 +47,9 @@ export async function reconcileObject(options: ReconcileObjectOptions): Promise<
   }
 
   const bytes = await readRosterObject(s3, bucket, key);
-  let snapshot: ReturnType<typeof parseRosterBytes>;
+  let snapshot: Awaited<ReturnType<typeof parseRosterBytes>>;
   try {
-    snapshot = parseRosterBytes(key.slice(key.lastIndexOf('/') + 1), bytes, config);
+    snapshot = await parseRosterBytes(key.slice(key.lastIndexOf('/') + 1), bytes, config);
   } catch (error) {
     if (!(error instanceof RosterFileError)) throw error;
     logger.error('Roster file is invalid', { key, reason: error.message });

@@ -217,19 +217,21 @@ describe('parseRosterBytes', () => {
     'sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,givenName,familyName,middleName,identifier,email\n' +
     'u1,active,,true,s1,teacher,ada,,Ada,Lovelace,,E1,ada@district.example.org\n';
 
-  it('reads a zip as a OneRoster bundle', () => {
+  it('reads a zip as a OneRoster bundle', async () => {
     const zip = zipSync({ 'export/users.csv': strToU8(users), 'export/orgs.csv': strToU8(ORGS) });
-    const parsed = parseRosterBytes('oneroster.zip', zip, config);
+    const parsed = await parseRosterBytes('oneroster.zip', zip, config);
     expect(parsed.format).toBe('oneroster');
     expect(parsed.records[0]?.person.school).toBe('Lincoln Elementary');
   });
 
-  it('rejects a damaged zip', () => {
-    expect(() => parseRosterBytes('broken.zip', strToU8('not a zip'), config)).toThrow(/not a readable zip/);
+  it('rejects a damaged zip', async () => {
+    await expect(parseRosterBytes('broken.zip', strToU8('not a zip'), config)).rejects.toThrow(
+      /not a readable zip/,
+    );
   });
 
-  it('rejects a zip in the csv format', () => {
-    expect(() => parseRosterBytes('bundle.zip', zipSync({}), config, 'csv')).toThrow(
+  it('rejects a zip in the csv format', async () => {
+    await expect(parseRosterBytes('bundle.zip', zipSync({}), config, 'csv')).rejects.toThrow(
       /csv format takes one CSV/,
     );
   });
