@@ -1,5 +1,6 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { messageGroupId, type RosterEvent } from '../roster/event';
+import type { RosterEvent } from '../roster/event';
+import { messageGroupId } from '../roster/group-id';
 import { DeliveryRejectedError } from './errors';
 import { sha256Hex } from './signing';
 

@@ -12,7 +12,7 @@ import {
 import { maskEmail } from '../runtime/logger';
 import type { AuditEntry, AuditStore } from './audit';
 import { PermanentApplyError } from './errors';
-import { messageGroupId } from './event';
+import { messageGroupId } from './group-id';
 import { parseRosterMessage } from './message';
 import { personKey } from './state';
 

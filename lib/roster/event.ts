@@ -98,7 +98,4 @@ export const rosterEventSchema = z.strictObject({
 export type RosterEvent = z.infer<typeof rosterEventSchema>;
 export type RosterPerson = RosterEvent['person'];
 
-/** The SQS FIFO message group: events of one person are applied in order, people in parallel. */
-export function messageGroupId(event: Pick<RosterEvent, 'source' | 'employeeId'>): string {
-  return `${event.source}#${event.employeeId}`;
-}
+export { messageGroupId } from './group-id';

@@ -7,7 +7,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ENV, requireEnv } from '../runtime/environment';
-import { type RosterEvent, rosterEventSchema } from './event';
+import type { RosterEvent } from './event';
 
 /** The reason an event waits in the state table instead of being applied. */
 export type ParkReason = 'future-start' | 'no-email';
@@ -88,7 +88,7 @@ export function createParkedEventStore(options: ParkedEventStoreOptions = {}): P
           ConsistentRead: true,
         }),
       );
-      return result.Item ? toParkedEvent(result.Item) : undefined;
+      return result.Item ? await toParkedEvent(result.Item) : undefined;
     },
 
     async park(parked) {
@@ -124,7 +124,7 @@ export function createParkedEventStore(options: ParkedEventStoreOptions = {}): P
           ReturnValues: 'ALL_OLD',
         }),
       );
-      return removed ? toParkedEvent(removed) : undefined;
+      return removed ? await toParkedEvent(removed) : undefined;
     },
 
     async clearEvent(source, employeeId, eventId) {
@@ -153,7 +153,7 @@ export function createParkedEventStore(options: ParkedEventStoreOptions = {}): P
             ExclusiveStartKey: startKey,
           }),
         );
-        for (const item of page.Items ?? []) due.push(toParkedEvent(item));
+        for (const item of page.Items ?? []) due.push(await toParkedEvent(item));
         startKey = page.LastEvaluatedKey;
       } while (startKey);
       return due;
@@ -161,7 +161,13 @@ export function createParkedEventStore(options: ParkedEventStoreOptions = {}): P
   };
 }
 
-function toParkedEvent(item: Record<string, unknown>): ParkedEvent {
+/**
+ * Turns a stored item back into a parked event. The roster event schema is imported with the first item,
+ * because the release function scans every hour and usually finds nothing due. A static import would
+ * build the schema in each of its cold starts.
+ */
+async function toParkedEvent(item: Record<string, unknown>): Promise<ParkedEvent> {
+  const { rosterEventSchema } = await import('./event');
   return {
     // The item was written from a validated event; parsing again keeps a hand-edited item from passing.
     event: rosterEventSchema.parse(JSON.parse(String(item.event))),

@@ -2,7 +2,7 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { deduplicationId } from '../hris/queue';
 import type { RosterLogger } from './apply';
 import type { AuditStore } from './audit';
-import { messageGroupId } from './event';
+import { messageGroupId } from './group-id';
 import type { ParkedEvent, ParkedEventStore } from './parked';
 import { personKey } from './state';
 
