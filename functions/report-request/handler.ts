@@ -1,8 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { runtimeConfig } from '../../lib/config/runtime';
+import { parseExecutionInput } from '../../lib/reports/execution-input';
 import { requestReport } from '../../lib/reports/request';
-import { parseExecutionInput, type ReportRun } from '../../lib/reports/run';
+import type { ReportRun } from '../../lib/reports/run';
 import { reportTalentClient } from '../../lib/reports/talent';
 import { createLogger } from '../../lib/runtime/logger';
 

@@ -50,9 +50,6 @@ export function buildRequestBody(
 /** The report types that take `filterOptions`: every type except `reportBuilder`. */
 export type FilterReportType = Exclude<ReportType, 'reportBuilder'>;
 
-const isoDate = z.iso.date();
-const ids = z.array(z.string().min(1));
-
 /**
  * The keys that every report type's filter options may carry, with their types checked. All of them are
  * inferred: the Talent API V2 reference shows `filterOptions` as an object without fields and points to
@@ -60,56 +57,75 @@ const ids = z.array(z.string().min(1));
  * sent as they are, because a tenant may offer filters that no list here can know; the known keys are
  * checked so that a wrong type or date fails before Talent is asked.
  */
-const commonFilterFields = {
-  /** Inferred: first day of the date range, `YYYY-MM-DD`. Set from the date-range preset when there is one. */
-  [DATE_FILTER_KEYS.start]: isoDate.optional(),
-  /** Inferred: last day of the date range, inclusive. */
-  [DATE_FILTER_KEYS.end]: isoDate.optional(),
-  /** Inferred: systems to restrict the report to. */
-  systemIds: ids.optional(),
-  /** Inferred: groups to restrict the report to. */
-  groupIds: ids.optional(),
-  /** Inferred: users to restrict the report to. */
-  userIds: ids.optional(),
-};
-
-/** Inferred keys of report types about goals, rubrics and learning paths; checked when present. */
-const goalFields = { goalStatus: z.string().min(1).optional() };
-const rubricFields = { rubricIds: ids.optional() };
-const pathFields = { learningPathIds: ids.optional() };
-
-function filterSchema(extra: Record<string, z.ZodType> = {}) {
-  return z
-    .looseObject({ ...commonFilterFields, ...extra })
-    .refine((value) => !(value.startDate && value.endDate) || value.startDate <= value.endDate, {
-      path: [DATE_FILTER_KEYS.end],
-      message: `must not be before ${DATE_FILTER_KEYS.start}`,
-    });
+function commonFilterFields() {
+  const isoDate = z.iso.date();
+  const ids = z.array(z.string().min(1));
+  return {
+    /** Inferred: first day of the date range, `YYYY-MM-DD`. Set from the date-range preset when there is one. */
+    [DATE_FILTER_KEYS.start]: isoDate.optional(),
+    /** Inferred: last day of the date range, inclusive. */
+    [DATE_FILTER_KEYS.end]: isoDate.optional(),
+    /** Inferred: systems to restrict the report to. */
+    systemIds: ids.optional(),
+    /** Inferred: groups to restrict the report to. */
+    groupIds: ids.optional(),
+    /** Inferred: users to restrict the report to. */
+    userIds: ids.optional(),
+  };
 }
 
-/** The filter options schema of each report type; the one place that says what each type accepts. */
-export const FILTER_OPTION_SCHEMAS: Record<FilterReportType, z.ZodType<Record<string, unknown>>> = {
-  systemPerformance: filterSchema(),
-  domainsAndDimensions: filterSchema(rubricFields),
-  selfAssessments: filterSchema(rubricFields),
-  goals: filterSchema(goalFields),
-  videoInteraction: filterSchema(),
-  videoUsage: filterSchema(),
-  fileUsage: filterSchema(),
-  rubricUsage: filterSchema(rubricFields),
-  goalsActivity: filterSchema(goalFields),
-  goalsCreation: filterSchema(goalFields),
-  exemplarUsage: filterSchema(),
-  forumUsage: filterSchema(),
-  forumParticipation: filterSchema(),
-  workflowParticipation: filterSchema(),
-  observations: filterSchema(rubricFields),
-  coachingFrequency: filterSchema(),
-  frequencySnapshot: filterSchema(),
-  accountUsage: filterSchema(),
-  activityStream: filterSchema(),
-  learningPathsStatus: filterSchema(pathFields),
+type ExtraFilterFields = () => Record<string, z.ZodType>;
+
+/** Inferred keys of report types about goals, rubrics and learning paths; checked when present. */
+const goalFields: ExtraFilterFields = () => ({ goalStatus: z.string().min(1).optional() });
+const rubricFields: ExtraFilterFields = () => ({ rubricIds: z.array(z.string().min(1)).optional() });
+const pathFields: ExtraFilterFields = () => ({ learningPathIds: z.array(z.string().min(1)).optional() });
+const noExtraFields: ExtraFilterFields = () => ({});
+
+/**
+ * The keys each report type accepts beyond the common ones; the one place that says what each type
+ * accepts. They are functions because a function sends one or a few report types, and building all
+ * twenty schemas when the module loads added to every cold start of the report functions.
+ */
+export const FILTER_OPTION_FIELDS: Record<FilterReportType, ExtraFilterFields> = {
+  systemPerformance: noExtraFields,
+  domainsAndDimensions: rubricFields,
+  selfAssessments: rubricFields,
+  goals: goalFields,
+  videoInteraction: noExtraFields,
+  videoUsage: noExtraFields,
+  fileUsage: noExtraFields,
+  rubricUsage: rubricFields,
+  goalsActivity: goalFields,
+  goalsCreation: goalFields,
+  exemplarUsage: noExtraFields,
+  forumUsage: noExtraFields,
+  forumParticipation: noExtraFields,
+  workflowParticipation: noExtraFields,
+  observations: rubricFields,
+  coachingFrequency: noExtraFields,
+  frequencySnapshot: noExtraFields,
+  accountUsage: noExtraFields,
+  activityStream: noExtraFields,
+  learningPathsStatus: pathFields,
 };
+
+const filterSchemas = new Map<FilterReportType, z.ZodType<Record<string, unknown>>>();
+
+/** Returns the filter options schema of a report type, built on its first use. */
+export function filterOptionsSchema(report: FilterReportType): z.ZodType<Record<string, unknown>> {
+  let schema = filterSchemas.get(report);
+  if (!schema) {
+    schema = z
+      .looseObject({ ...commonFilterFields(), ...FILTER_OPTION_FIELDS[report]() })
+      .refine((value) => !(value.startDate && value.endDate) || value.startDate <= value.endDate, {
+        path: [DATE_FILTER_KEYS.end],
+        message: `must not be before ${DATE_FILTER_KEYS.start}`,
+      });
+    filterSchemas.set(report, schema);
+  }
+  return schema;
+}
 
 /**
  * Checks a request body before it is sent: Report Builder takes a saved report id and nothing else, every
@@ -125,7 +141,7 @@ export function validateRequestBody(schedule: string, body: ReportRequestBody): 
   } else {
     if (body.reportId !== undefined) problems.push(`reportId: is accepted only for reportBuilder`);
     if (!body.email) problems.push(`email: is required for ${body.report}`);
-    const result = FILTER_OPTION_SCHEMAS[body.report].safeParse(body.filterOptions);
+    const result = filterOptionsSchema(body.report).safeParse(body.filterOptions);
     if (!result.success) {
       for (const issue of result.error.issues) {
         problems.push(`filterOptions.${issue.path.join('.') || '(object)'}: ${issue.message}`);

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Config, ScheduleConfig } from '../config/schema';
 import { initialWaitSeconds } from './backoff';
 import { type Period, resolveDateRange } from './date-range';
-import { UnknownScheduleError } from './errors';
 import {
   buildFilterOptions,
   buildRequestBody,
@@ -10,25 +9,16 @@ import {
   validateRequestBody,
 } from './filter-options';
 import type { ExecutionInput, ReportRun } from './run';
+import { findSchedule } from './schedule';
 import type { ReportClient } from './talent';
+
+export { findSchedule } from './schedule';
 
 /** A schedule's request for one scheduled time: the period, the filter options and the request body. */
 export interface ResolvedRequest {
   period?: Period;
   filterOptions?: Record<string, unknown>;
   body: ReportRequestBody;
-}
-
-/** Returns the configured schedule with this name; throws UnknownScheduleError naming it otherwise. */
-export function findSchedule(reports: Pick<Config['reports'], 'schedules'>, name: string): ScheduleConfig {
-  const schedule = reports.schedules.find((entry) => entry.name === name);
-  if (!schedule) {
-    throw new UnknownScheduleError(
-      name,
-      reports.schedules.map((entry) => entry.name),
-    );
-  }
-  return schedule;
 }
 
 /**

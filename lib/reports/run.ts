@@ -1,21 +1,17 @@
 import * as z from 'zod';
 import { REPORT_MODES, REPORT_TYPES } from '../config/report-options';
-import { ReportInputError } from './errors';
+import { executionInputSchema, parseWith } from './execution-input';
 
 /**
  * The state of one report run as Step Functions carries it between the report steps. It contains ids and
  * counters only, never report data, because a state may not exceed 256 KB.
  */
 
-/** The execution input that EventBridge Scheduler or a manual run passes to the state machine. */
-export const executionInputSchema = z.object({
-  /** The `name` of a schedule in `reports.schedules`. */
-  schedule: z.string().min(1),
-  /** The instant the schedule fired, ISO 8601; date ranges and S3 keys are derived from it. */
-  scheduledTime: z.iso.datetime({ offset: true }),
-});
-
-export type ExecutionInput = z.infer<typeof executionInputSchema>;
+export {
+  type ExecutionInput,
+  executionInputSchema,
+  parseExecutionInput,
+} from './execution-input';
 
 export const RUN_STATUSES = ['pending', 'complete', 'failed', 'timedOut'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -60,27 +56,7 @@ export interface SavedReportRun extends Omit<ReportRun, 'status'> {
   sha256: string;
 }
 
-/** Validates the state machine's execution input; the error names each invalid field. */
-export function parseExecutionInput(value: unknown): ExecutionInput {
-  return parseWith(executionInputSchema, value, 'execution input');
-}
-
 /** Validates a report run state; the error names each invalid field. */
 export function parseReportRun(value: unknown): ReportRun {
   return parseWith(reportRunSchema, value, 'report run state');
-}
-
-function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-
-  const problems = result.error.issues.map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-    return `${path}: ${issue.message}`;
-  });
-  throw new ReportInputError(
-    `Invalid ${what}: ${problems.join('; ')}. The state machine passes this object between the report ` +
-      'steps; a manual execution must start with {"schedule": "<name>", "scheduledTime": "<ISO 8601>"}.',
-    problems,
-  );
 }

@@ -1,14 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { REPORT_TYPES } from '../../../lib/config/schema';
 import { ReportInputError } from '../../../lib/reports/errors';
-import { FILTER_OPTION_SCHEMAS, validateRequestBody } from '../../../lib/reports/filter-options';
+import {
+  FILTER_OPTION_FIELDS,
+  filterOptionsSchema,
+  validateRequestBody,
+} from '../../../lib/reports/filter-options';
 
 const EMAIL = 'data.team@district.example.org';
 
-describe('FILTER_OPTION_SCHEMAS', () => {
-  it('has a schema for every report type except reportBuilder', () => {
+describe('FILTER_OPTION_FIELDS', () => {
+  it('has fields for every report type except reportBuilder', () => {
     const types = REPORT_TYPES.filter((type) => type !== 'reportBuilder');
-    expect(Object.keys(FILTER_OPTION_SCHEMAS).sort()).toEqual([...types].sort());
+    expect(Object.keys(FILTER_OPTION_FIELDS).sort()).toEqual([...types].sort());
+  });
+});
+
+describe('filterOptionsSchema', () => {
+  it('returns the same schema on a second call', () => {
+    expect(filterOptionsSchema('goals')).toBe(filterOptionsSchema('goals'));
+  });
+
+  it('checks the fields of its own report type', () => {
+    expect(filterOptionsSchema('goals').safeParse({ goalStatus: '' }).success).toBe(false);
+  });
+
+  it('leaves the fields of other report types unchecked', () => {
+    expect(filterOptionsSchema('videoUsage').safeParse({ goalStatus: '' }).success).toBe(true);
   });
 });
 

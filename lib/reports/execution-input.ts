@@ -1,0 +1,39 @@
+import * as z from 'zod';
+import { ReportInputError } from './errors';
+
+/**
+ * The input of a report run, apart from the run state in `run.ts`: the report-start and report-request
+ * functions validate only this, and importing it alone spares them building the run state schema and
+ * the config modules it reads its enums from.
+ */
+
+/** The execution input that EventBridge Scheduler or a manual run passes to the state machine. */
+export const executionInputSchema = z.object({
+  /** The `name` of a schedule in `reports.schedules`. */
+  schedule: z.string().min(1),
+  /** The instant the schedule fired, ISO 8601; date ranges and S3 keys are derived from it. */
+  scheduledTime: z.iso.datetime({ offset: true }),
+});
+
+export type ExecutionInput = z.infer<typeof executionInputSchema>;
+
+/** Validates the state machine's execution input; the error names each invalid field. */
+export function parseExecutionInput(value: unknown): ExecutionInput {
+  return parseWith(executionInputSchema, value, 'execution input');
+}
+
+/** Validates a value against a report state schema; the ReportInputError names each invalid field. */
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
+    return `${path}: ${issue.message}`;
+  });
+  throw new ReportInputError(
+    `Invalid ${what}: ${problems.join('; ')}. The state machine passes this object between the report ` +
+      'steps; a manual execution must start with {"schedule": "<name>", "scheduledTime": "<ISO 8601>"}.',
+    problems,
+  );
+}
