@@ -107,6 +107,19 @@ const MAX_RECEIVE_COUNT = 5;
  */
 const LOCAL_APPLY_ATTEMPTS = Math.ceil(MAX_RECEIVE_COUNT / 2);
 
+/** Returns the local apply worker's line for a batch that failed. */
+function applyFailureLine(error: unknown): string {
+  const retries =
+    `Failed messages are retried, then moved to the DLQ after ${LOCAL_APPLY_ATTEMPTS} attempts ` +
+    `(the deployed queue allows ${MAX_RECEIVE_COUNT}).`;
+  // Powertools throws FullBatchFailureError when every record failed. Its message points to errors
+  // "below", but the apply function logged each record's error before it was thrown.
+  if ((error as Error).name === 'FullBatchFailureError') {
+    return `Local apply worker: every message of a batch failed, and the roster-apply ERROR lines printed before this one give each reason. ${retries}`;
+  }
+  return `Local apply worker: a batch failed (${(error as Error).message}). ${retries}`;
+}
+
 /**
  * Starts the whole system on this machine: the Talent simulator, S3, DynamoDB and SQS servers, the
  * webhook endpoint, the apply worker, and the report state machine from the synthesized CDK template,
@@ -196,12 +209,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       queueUrl,
       queueArn,
       handler: handlers.apply,
-      onError: (error) =>
-        console.error(
-          `Local apply worker: a batch failed (${(error as Error).message}). The roster-apply ERROR lines ` +
-            `above give each reason; failed messages are retried, then moved to the DLQ after ${LOCAL_APPLY_ATTEMPTS} attempts ` +
-            `(the deployed queue allows ${MAX_RECEIVE_COUNT}).`,
-        ),
+      onError: (error) => console.error(applyFailureLine(error)),
     });
     worker.start();
     closers.push(() => worker.stop());

@@ -109,7 +109,8 @@ function verifyBambooHrDelivery(
     const offset = ageSeconds > 0 ? `${ageSeconds} seconds old` : `${-ageSeconds} seconds in the future`;
     return reject(
       `${BAMBOOHR_HEADERS.timestamp} is ${offset}, outside the ${tolerance}-second tolerance: ` +
-        'check the clock of the receiver, or resend the delivery from BambooHR',
+        "check the receiver's clock. BambooHR does not resend a rejected delivery, so the person's next " +
+        'change in BambooHR, or a reconcile run with a roster export, brings Talent up to date',
     );
   }
 

@@ -78,10 +78,15 @@ export function checkTenant(context: NormalizeContext, tenantId: string | undefi
   const accepted = context.tenantIds;
   if (!accepted || accepted.length === 0) return;
   if (tenantId !== undefined && accepted.includes(tenantId)) return;
-  const problem = tenantId === undefined ? `has no ${field}` : `${field} is not one of its tenantIds`;
+  // A tenant id names a company or connection, not a secret, so the reason shows it. It is cut to 60
+  // characters, as the source name in findSource is, so that a long value cannot fill the response.
+  const problem =
+    tenantId === undefined
+      ? `has no ${field}`
+      : `has ${field} ${JSON.stringify(tenantId.slice(0, 60))}, which is not one of the tenantIds`;
   throw new DeliveryRejectedError(
     403,
-    `the delivery ${problem} for source "${context.source}": send it to the source configured for ` +
+    `the delivery ${problem} of source "${context.source}": send it to the source configured for ` +
       'that tenant, or add the id to tenantIds',
   );
 }

@@ -94,6 +94,11 @@ describe('bamboohrAdapter.verify', () => {
     expect(reasonOf(verify(VECTOR_BODY, {}, [VECTOR_KEY], later))).toContain('301 seconds old');
   });
 
+  it('names the catch-up for a stale timestamp', () => {
+    const later = new Date(NOW.getTime() + 301_000);
+    expect(reasonOf(verify(VECTOR_BODY, {}, [VECTOR_KEY], later))).toContain('a reconcile run');
+  });
+
   it('accepts a timestamp at the edge of the tolerance', () => {
     const later = new Date(NOW.getTime() + 300_000);
     expect(verify(VECTOR_BODY, {}, [VECTOR_KEY], later)).toEqual({ ok: true });

@@ -154,6 +154,12 @@ describe('checkTenant', () => {
     expect([error.statusCode, error.message]).toEqual([403, expect.stringContaining('connection_id')]);
   });
 
+  it('shows the received tenant id in the reason', () => {
+    expect(rejection(() => checkTenant(context, 't-2', 'connection_id')).message).toContain(
+      'connection_id "t-2"',
+    );
+  });
+
   it('rejects a delivery without a tenant id with 403', () => {
     expect(rejection(() => checkTenant(context, undefined, 'connection_id')).statusCode).toBe(403);
   });
