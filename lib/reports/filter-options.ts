@@ -83,9 +83,9 @@ const pathFields: ExtraFilterFields = () => ({ learningPathIds: z.array(z.string
 const noExtraFields: ExtraFilterFields = () => ({});
 
 /**
- * The keys each report type accepts beyond the common ones; the one place that says what each type
- * accepts. They are functions because a function sends one or a few report types, and building all
- * twenty schemas when the module loads added to every cold start of the report functions.
+ * The keys each report type accepts beyond the common ones; the one place that lists what each type
+ * accepts. They are functions because a deployment's schedules use one or a few report types, and
+ * building all twenty schemas at module load added to every cold start of the report functions.
  */
 export const FILTER_OPTION_FIELDS: Record<FilterReportType, ExtraFilterFields> = {
   systemPerformance: noExtraFields,

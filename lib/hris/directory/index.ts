@@ -3,26 +3,24 @@ import type { RosterLogger } from '../../roster/apply';
 import { PermanentApplyError } from '../../roster/errors';
 import { type RosterEvent, rosterEventSchema } from '../../roster/event';
 import { getSecretValue } from '../../runtime/secrets';
-import { bamboohrDirectory } from './bamboohr';
 import { DirectoryRequestError } from './errors';
-import { finchDirectory } from './finch';
-import { gustoDirectory } from './gusto';
-import { hibobDirectory } from './hibob';
-import { personioDirectory } from './personio';
-import { ripplingDirectory } from './rippling';
 import type { DirectoryFactory, DirectoryRecord, ProviderDirectory } from './types';
 
 export * from './errors';
 export type * from './types';
 
-/** The provider APIs that thin webhooks are resolved against, one line per provider. */
-const DIRECTORIES: Partial<Record<ProviderKind, DirectoryFactory>> = {
-  bamboohr: bamboohrDirectory,
-  hibob: hibobDirectory,
-  personio: personioDirectory,
-  finch: finchDirectory,
-  gusto: gustoDirectory,
-  rippling: ripplingDirectory,
+/**
+ * The provider APIs that thin webhooks are resolved against, one line per provider. Each module builds
+ * its response schemas when it is evaluated, so it is loaded with the first lookup against its provider:
+ * a deployment has one or a few thin sources, and most events need no lookup at all.
+ */
+const DIRECTORIES: Partial<Record<ProviderKind, () => Promise<DirectoryFactory>>> = {
+  bamboohr: async () => (await import('./bamboohr')).bamboohrDirectory,
+  hibob: async () => (await import('./hibob')).hibobDirectory,
+  personio: async () => (await import('./personio')).personioDirectory,
+  finch: async () => (await import('./finch')).finchDirectory,
+  gusto: async () => (await import('./gusto')).gustoDirectory,
+  rippling: async () => (await import('./rippling')).ripplingDirectory,
 };
 
 /**
@@ -31,10 +29,10 @@ const DIRECTORIES: Partial<Record<ProviderKind, DirectoryFactory>> = {
  * source's `apiBaseUrl` or the provider's public API.
  */
 export function directoryFor(source: SourceConfig): ProviderDirectory {
-  const factory = DIRECTORIES[source.provider];
+  const loadFactory = DIRECTORIES[source.provider];
   const secretName = source.apiSecretName;
-  if (!factory || !secretName) {
-    const missing = factory
+  if (!loadFactory || !secretName) {
+    const missing = loadFactory
       ? 'has no apiSecretName'
       : `uses provider "${source.provider}", which has no API lookup`;
     throw new DirectoryRequestError(
@@ -42,10 +40,11 @@ export function directoryFor(source: SourceConfig): ProviderDirectory {
       false,
     );
   }
-  const baseUrl = source.apiBaseUrl ?? factory.defaultBaseUrl;
   return {
     async fetchPerson(personId) {
+      const factory = await loadFactory();
       const credential = await readCredential(source.name, secretName);
+      const baseUrl = source.apiBaseUrl ?? factory.defaultBaseUrl;
       return factory.create({ baseUrl, credential, source }).fetchPerson(personId);
     },
   };
