@@ -59,11 +59,19 @@ export function registerDlqCommand(program: Command): void {
       )
       .option('--stack-name <name>', 'stack in the outputs file', DEFAULT_STACK_NAME);
 
-  shared(dlq.command('list').description('List dead-letter messages with their first failure reason')).action(
-    async (options: DlqCommandOptions) => {
-      await dlqListCommand(options);
-    },
-  );
+  shared(
+    dlq
+      .command('list')
+      .description('List dead-letter messages with their first failure reason')
+      .addHelpText(
+        'after',
+        '\nFAILED ATTEMPTS counts the failed audit entries of the event, one per apply attempt that failed;\n' +
+          '"-" means no audit table or a body that is not a roster event. --json also prints receiveCount,\n' +
+          "SQS's receive count, which every listing raises as well.",
+      ),
+  ).action(async (options: DlqCommandOptions) => {
+    await dlqListCommand(options);
+  });
 
   shared(
     dlq
@@ -161,13 +169,13 @@ function resolveTargets(options: DlqCommandOptions): DlqTargets {
 /** Formats the dead letters as a table, one per line, or a sentence for an empty queue. */
 export function formatDeadLetters(letters: readonly DeadLetter[]): string {
   if (letters.length === 0) return 'The roster dead-letter queue is empty.';
-  const header = ['EVENT ID', 'SOURCE', 'EMPLOYEE', 'E-MAIL', 'RECEIVES', 'FIRST FAILURE'];
+  const header = ['EVENT ID', 'SOURCE', 'EMPLOYEE', 'E-MAIL', 'FAILED ATTEMPTS', 'FIRST FAILURE'];
   const rows = letters.map((letter) => [
     letter.eventId ?? `(message ${letter.messageId})`,
     letter.source ?? '-',
     letter.employeeId ?? '-',
     letter.email ?? '-',
-    String(letter.receiveCount),
+    letter.failedAttempts === undefined ? '-' : String(letter.failedAttempts),
     letter.reason,
   ]);
   const widths = header.map((title, column) =>

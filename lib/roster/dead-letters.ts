@@ -30,8 +30,16 @@ export interface DeadLetter {
   employeeId?: string;
   /** Masked, for example `a***@district.example.org`. */
   email?: string;
-  /** SQS's ApproximateReceiveCount, which includes the receive of this listing. */
+  /**
+   * SQS's ApproximateReceiveCount. Each listing raises it by 1 on AWS and by 2 on local-aws-sqs, which
+   * also counts the visibility change that releases the message, so it does not count apply attempts.
+   */
   receiveCount: number;
+  /**
+   * Failed apply attempts of the event: its `failed` entries among the person's newest 100 audit
+   * entries. Absent without an audit store, and for a body that is not a roster event.
+   */
+  failedAttempts?: number;
   /** When the message was first sent to the roster queue (ISO 8601). */
   sentAt?: string;
   /** The reason of the first failed attempt, from the audit trail or the body check. */
@@ -100,18 +108,24 @@ export async function describeDeadLetter(
   };
   if (!audit) return { ...base, ...ids, reason: NO_AUDIT_REASON };
   const entries = await audit.listForPerson(personKey(event.source, event.employeeId));
-  return { ...base, ...ids, reason: firstFailure(entries, event.eventId) ?? NO_AUDIT_REASON };
+  const failures = failuresOf(entries, event.eventId);
+  return {
+    ...base,
+    ...ids,
+    failedAttempts: failures.length,
+    // Entries come newest first, so the last failure is the first attempt's.
+    reason: failures[failures.length - 1]?.reason ?? NO_AUDIT_REASON,
+  };
 }
 
 const NO_AUDIT_REASON =
   'no failure is recorded in the audit trail: search the roster-apply logs for the event id';
 
-/** Returns the reason of the oldest `failed` audit entry of the event; entries come newest first. */
-function firstFailure(entries: readonly AuditEntry[], eventId: string): string | undefined {
-  const failures = entries.filter(
+/** Returns the `failed` audit entries of the event, in the order of `entries`. */
+function failuresOf(entries: readonly AuditEntry[], eventId: string): AuditEntry[] {
+  return entries.filter(
     (entry) => entry.action === 'failed' && entry.origin.kind === 'event' && entry.origin.eventId === eventId,
   );
-  return failures[failures.length - 1]?.reason;
 }
 
 export interface RedriveOptions {

@@ -187,6 +187,7 @@ interface ListedLetter {
   employeeId?: string;
   email?: string;
   receiveCount: number;
+  failedAttempts?: number;
   reason: string;
 }
 
@@ -217,6 +218,27 @@ describe('dlq list', () => {
     expect(letter?.receiveCount).toBeGreaterThanOrEqual(1);
   });
 
+  it('counts failed attempts from the audit trail', async () => {
+    const letter = (await listJson()).find((entry) => entry.eventId === 'evt-conflict');
+    expect(letter?.failedAttempts).toBe(2);
+  });
+
+  it('keeps the failed attempts when listed again', async () => {
+    await listJson();
+    const letter = (await listJson()).find((entry) => entry.eventId === 'evt-conflict');
+    expect(letter?.failedAttempts).toBe(2);
+  });
+
+  it('counts no attempts for an event without audit entries', async () => {
+    const letter = (await listJson()).find((entry) => entry.eventId === 'evt-unaudited');
+    expect(letter?.failedAttempts).toBe(0);
+  });
+
+  it('leaves out attempts for a body that is not a roster event', async () => {
+    const letter = (await listJson()).find((entry) => entry.eventId === undefined);
+    expect(letter?.failedAttempts).toBeUndefined();
+  });
+
   it('explains a message without an audit entry', async () => {
     const letter = (await listJson()).find((entry) => entry.eventId === 'evt-unaudited');
     expect(letter?.reason).toMatch(/no failure is recorded in the audit trail/);
@@ -237,7 +259,7 @@ describe('dlq list', () => {
   it('prints a table without full e-mail addresses', async () => {
     const result = await run('dlq', 'list', '--local', '--local-dir', localDir);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/EVENT ID\s+SOURCE\s+EMPLOYEE/);
+    expect(result.stdout).toMatch(/EVENT ID\s+SOURCE\s+EMPLOYEE\s+E-MAIL\s+FAILED ATTEMPTS/);
     expect(result.stdout).toContain('evt-conflict');
     expect(result.stdout).not.toContain('ava.lindqvist@');
     expect(result.stdout).toContain('3 messages');
