@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { createAuditStore } from '../../lib/roster/audit';
 import {
   type DeadLetter,
+  type DeleteDeadLettersResult,
+  deleteDeadLetters,
   listDeadLetters,
   type RedriveResult,
   redriveDeadLetters,
@@ -30,6 +32,13 @@ export interface RedriveCommandOptions extends DlqCommandOptions {
   loop?: boolean;
 }
 
+export interface DeleteCommandOptions extends DlqCommandOptions {
+  all?: boolean;
+  eventId?: string[];
+  /** Confirms `--all`, which deletes every message for good. */
+  yes?: boolean;
+}
+
 /** The queues and tables a dlq command works on. */
 export interface DlqTargets {
   sqs: SQSClient;
@@ -39,11 +48,13 @@ export interface DlqTargets {
   local: boolean;
 }
 
-/** Registers `talent-sync dlq list` and `talent-sync dlq redrive`. */
+/** Registers `talent-sync dlq list`, `talent-sync dlq redrive` and `talent-sync dlq delete`. */
 export function registerDlqCommand(program: Command): void {
   const dlq = program
     .command('dlq')
-    .description('Inspect and redrive the roster dead-letter queue (events that failed 5 times)');
+    .description(
+      'Inspect, redrive or delete the messages of the roster dead-letter queue (events that failed 5 times)',
+    );
 
   const shared = (command: Command) =>
     command
@@ -83,6 +94,22 @@ export function registerDlqCommand(program: Command): void {
   ).action(async (options: RedriveCommandOptions) => {
     await dlqRedriveCommand(options);
   });
+
+  shared(
+    dlq
+      .command('delete')
+      .description(
+        'Delete dead-letter messages for good, for a person who is gone from the provider; prints what it deleted',
+      )
+      .option(
+        '--event-id <id...>',
+        'delete only the messages of these event ids; an unknown id deletes nothing',
+      )
+      .option('--all', 'delete every message (needs --yes)')
+      .option('--yes', 'confirm --all'),
+  ).action(async (options: DeleteCommandOptions) => {
+    await dlqDeleteCommand(options);
+  });
 }
 
 /** Prints the dead letters; exits 0 whether or not the queue is empty. */
@@ -100,11 +127,7 @@ export async function dlqListCommand(options: DlqCommandOptions): Promise<DeadLe
 
 /** Redrives all or the named messages; a named event id that is not in the queue fails with exit 1. */
 export async function dlqRedriveCommand(options: RedriveCommandOptions): Promise<RedriveResult> {
-  const eventIds = options.eventId ?? [];
-  const all = options.all === true;
-  if (all === eventIds.length > 0) {
-    throw new CliError('Pass either --all or --event-id ID (one or more), not both and not neither.', 2);
-  }
+  const eventIds = eventSelection(options);
   const targets = resolveTargets(options);
   if (!targets.queueUrl) {
     throw new CliError(
@@ -117,7 +140,7 @@ export async function dlqRedriveCommand(options: RedriveCommandOptions): Promise
     sqs: targets.sqs,
     deadLetterQueueUrl: targets.deadLetterQueueUrl,
     sourceQueueUrl: targets.queueUrl,
-    ...(eventIds.length > 0 ? { eventIds } : {}),
+    ...(eventIds ? { eventIds } : {}),
     // local-aws-sqs has no message move tasks, so the local stack always uses the loop.
     preferMoveTask: !targets.local && options.loop !== true,
   });
@@ -131,6 +154,47 @@ export async function dlqRedriveCommand(options: RedriveCommandOptions): Promise
     );
   }
   return result;
+}
+
+/**
+ * Deletes the named messages, or all of them with `--all --yes`, and prints their ids and masked
+ * e-mails. A named event id that is not in the queue deletes nothing and fails with exit 1.
+ */
+export async function dlqDeleteCommand(options: DeleteCommandOptions): Promise<DeleteDeadLettersResult> {
+  const eventIds = eventSelection(options);
+  if (!eventIds && options.yes !== true) {
+    throw new CliError(
+      'dlq delete --all deletes every dead-letter message for good: add --yes to confirm, or name the ' +
+        'events with --event-id.',
+      2,
+    );
+  }
+  const targets = resolveTargets(options);
+
+  const result = await deleteDeadLetters({
+    sqs: targets.sqs,
+    deadLetterQueueUrl: targets.deadLetterQueueUrl,
+    ...(eventIds ? { eventIds } : {}),
+  });
+
+  if (result.notFound.length > 0) {
+    throw new CliError(
+      `No dead-letter message carries the event ids ${result.notFound.join(', ')}, so nothing was ` +
+        'deleted: check the ids with "talent-sync dlq list".',
+      1,
+    );
+  }
+  console.log(options.json ? JSON.stringify(result, null, 2) : formatDeleted(result));
+  return result;
+}
+
+/** Returns the ids of `--event-id`, or undefined for `--all`. Exactly one of the two must be given. */
+function eventSelection(options: { all?: boolean; eventId?: string[] }): string[] | undefined {
+  const eventIds = options.eventId ?? [];
+  if ((options.all === true) === eventIds.length > 0) {
+    throw new CliError('Pass either --all or --event-id ID (one or more), not both and not neither.', 2);
+  }
+  return eventIds.length > 0 ? eventIds : undefined;
 }
 
 function resolveTargets(options: DlqCommandOptions): DlqTargets {
@@ -171,13 +235,36 @@ export function formatDeadLetters(letters: readonly DeadLetter[]): string {
   if (letters.length === 0) return 'The roster dead-letter queue is empty.';
   const header = ['EVENT ID', 'SOURCE', 'EMPLOYEE', 'E-MAIL', 'FAILED ATTEMPTS', 'FIRST FAILURE'];
   const rows = letters.map((letter) => [
+    ...idCells(letter),
+    letter.failedAttempts === undefined ? '-' : String(letter.failedAttempts),
+    letter.reason,
+  ]);
+  return [formatTable(header, rows), '', messageCount(letters.length)].join('\n');
+}
+
+/** Formats the deleted messages as a table and a closing count. */
+function formatDeleted(result: DeleteDeadLettersResult): string {
+  const count = `Deleted ${messageCount(result.deleted.length)} from the roster dead-letter queue.`;
+  if (result.deleted.length === 0) return count;
+  const rows = result.deleted.map(idCells);
+  return [formatTable(['EVENT ID', 'SOURCE', 'EMPLOYEE', 'E-MAIL'], rows), '', count].join('\n');
+}
+
+function idCells(letter: Pick<DeadLetter, 'messageId' | 'eventId' | 'source' | 'employeeId' | 'email'>) {
+  return [
     letter.eventId ?? `(message ${letter.messageId})`,
     letter.source ?? '-',
     letter.employeeId ?? '-',
     letter.email ?? '-',
-    letter.failedAttempts === undefined ? '-' : String(letter.failedAttempts),
-    letter.reason,
-  ]);
+  ];
+}
+
+function messageCount(count: number): string {
+  return `${count} ${count === 1 ? 'message' : 'messages'}`;
+}
+
+/** Pads each column but the last to its widest cell, up to 70 characters. */
+function formatTable(header: string[], rows: string[][]): string {
   const widths = header.map((title, column) =>
     Math.min(70, Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length))),
   );
@@ -185,12 +272,7 @@ export function formatDeadLetters(letters: readonly DeadLetter[]): string {
     cells
       .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
       .join('  ');
-  return [
-    line(header),
-    ...rows.map(line),
-    '',
-    `${letters.length} ${letters.length === 1 ? 'message' : 'messages'}`,
-  ].join('\n');
+  return [line(header), ...rows.map(line)].join('\n');
 }
 
 function formatRedrive(result: RedriveResult): string {

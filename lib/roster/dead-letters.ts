@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   type Message,
@@ -17,7 +18,7 @@ import { parseRosterMessage } from './message';
 import { personKey } from './state';
 
 /**
- * Listing and redriving the roster dead-letter queue. A message there failed `maxReceiveCount` times.
+ * Listing, redriving and deleting the messages of the roster dead-letter queue. A message there failed `maxReceiveCount` times.
  * The apply function writes a `failed` audit entry per attempt, which gives the reason. A body that is
  * not a roster event has no audit entry, and the schema check of the body gives the reason instead.
  */
@@ -231,6 +232,98 @@ function redriveDeduplicationId(messageId: string, groupId: string): string {
   return createHash('sha256')
     .update(`${groupId}\n${messageId}\n${Date.now()}\n${Math.random()}`)
     .digest('hex');
+}
+
+export interface DeleteDeadLettersOptions {
+  sqs: SQSClient;
+  deadLetterQueueUrl: string;
+  /** Delete only the messages of these events; absent deletes every message. */
+  eventIds?: readonly string[];
+}
+
+/** A deleted message, with ids and a masked e-mail only. */
+export type DeletedDeadLetter = Pick<DeadLetter, 'messageId' | 'eventId' | 'source' | 'employeeId' | 'email'>;
+
+export interface DeleteDeadLettersResult {
+  deleted: DeletedDeadLetter[];
+  /** Requested event ids that no message carries. When there are any, nothing was deleted. */
+  notFound: string[];
+}
+
+/**
+ * Deletes dead-letter messages for good: every message, or those whose body carries one of
+ * `eventIds`. Every message is received first and held invisible, so that a requested id that no
+ * message carries deletes nothing. The messages that stay are made visible again at once.
+ *
+ * NOTE: the FIFO limit of `listDeadLetters` applies here too. Of a person with more than ten dead
+ * letters, one run receives and deletes only the first ten.
+ */
+export async function deleteDeadLetters(options: DeleteDeadLettersOptions): Promise<DeleteDeadLettersResult> {
+  const { sqs, deadLetterQueueUrl } = options;
+  const requested = options.eventIds ? new Set(options.eventIds) : undefined;
+  const isSelected = (message: Message) => {
+    if (!requested) return true;
+    const eventId = eventIdOf(message);
+    return eventId !== undefined && requested.has(eventId);
+  };
+
+  const received = await receiveAll(sqs, deadLetterQueueUrl, LISTING_VISIBILITY_SECONDS);
+  const selected = received.filter(isSelected);
+  const found = new Set(selected.map(eventIdOf));
+  const notFound = requested ? [...requested].filter((eventId) => !found.has(eventId)) : [];
+  if (notFound.length > 0) {
+    await releaseMessages(sqs, deadLetterQueueUrl, received);
+    return { deleted: [], notFound };
+  }
+
+  try {
+    await deleteMessages(sqs, deadLetterQueueUrl, selected);
+  } finally {
+    // After a failed delete, the selected messages come back when their visibility timeout ends.
+    await releaseMessages(
+      sqs,
+      deadLetterQueueUrl,
+      received.filter((message) => !isSelected(message)),
+    );
+  }
+  const deleted: DeletedDeadLetter[] = [];
+  for (const message of selected) deleted.push(await deletedLetter(message));
+  return { deleted, notFound };
+}
+
+/** Returns the ids and masked e-mail of a message, taking the event id from a body that fails the schema. */
+async function deletedLetter(message: Message): Promise<DeletedDeadLetter> {
+  const { messageId, eventId, source, employeeId, email } = await describeDeadLetter(message);
+  const id = eventId ?? eventIdOf(message);
+  return {
+    messageId,
+    ...(id === undefined ? {} : { eventId: id }),
+    ...(source === undefined ? {} : { source }),
+    ...(employeeId === undefined ? {} : { employeeId }),
+    ...(email === undefined ? {} : { email }),
+  };
+}
+
+async function deleteMessages(sqs: SQSClient, queueUrl: string, messages: readonly Message[]): Promise<void> {
+  for (let start = 0; start < messages.length; start += MAX_BATCH) {
+    const batch = messages.slice(start, start + MAX_BATCH);
+    const { Failed = [] } = await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: batch.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle })),
+      }),
+    );
+    const failure = Failed[0];
+    if (failure) {
+      const messageId = batch[Number(failure.Id)]?.MessageId ?? failure.Id;
+      const others = Failed.length > 1 ? `, nor ${Failed.length - 1} more of its batch` : '';
+      throw new Error(
+        `SQS did not delete dead-letter message ${messageId} (${failure.Code}: ` +
+          `${failure.Message ?? 'no message'})${others}: check what is left with "talent-sync dlq list" ` +
+          'and delete it again.',
+      );
+    }
+  }
 }
 
 /**

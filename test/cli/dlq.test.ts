@@ -322,6 +322,73 @@ describe('dlq redrive', () => {
   });
 });
 
+describe('dlq delete', () => {
+  const deleteEvents = (...ids: string[]) =>
+    run('dlq', 'delete', '--event-id', ...ids, '--local', '--local-dir', localDir);
+
+  it('deletes only the named message', async () => {
+    const result = await deleteEvents('evt-conflict');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const remaining = await listJson();
+    expect(remaining.map((letter) => letter.eventId ?? '(none)').sort()).toEqual(['(none)', 'evt-unaudited']);
+  });
+
+  it('prints the ids and masked e-mail it deleted', async () => {
+    const result = await deleteEvents('evt-conflict');
+    expect(result.stdout).toMatch(/evt-conflict\s+hr-generic\s+E100\s+a\*\*\*@district\.example\.org/);
+    expect(result.stdout).toContain('Deleted 1 message from the roster dead-letter queue.');
+  });
+
+  it('prints neither the body nor the full e-mail', async () => {
+    const result = await deleteEvents('evt-conflict');
+    expect(result.stdout).not.toContain('ava.lindqvist@');
+    expect(result.stdout).not.toContain('occurredAt');
+  });
+
+  it('deletes a body that is not a roster event by its event id', async () => {
+    const result = await run(
+      'dlq',
+      'delete',
+      '--event-id',
+      'broken',
+      '--json',
+      '--local',
+      '--local-dir',
+      localDir,
+    );
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ deleted: [{ eventId: 'broken' }], notFound: [] });
+    expect(await depth(deadLetterQueueUrl)).toBe(2);
+  });
+
+  it('fails on an unknown event id and deletes nothing', async () => {
+    const result = await deleteEvents('evt-conflict', 'evt-missing');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/evt-missing, so nothing was deleted/);
+    expect(await listJson()).toHaveLength(3);
+  });
+
+  it('deletes every message with --all --yes', async () => {
+    const result = await run('dlq', 'delete', '--all', '--yes', '--local', '--local-dir', localDir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Deleted 3 messages');
+    expect(await depth(deadLetterQueueUrl)).toBe(0);
+  });
+
+  it('leaves the roster queue alone', async () => {
+    await run('dlq', 'delete', '--all', '--yes', '--local', '--local-dir', localDir);
+    expect(await depth(queueUrl)).toBe(0);
+  });
+
+  it('rejects --all without --yes and deletes nothing', async () => {
+    const result = await run('dlq', 'delete', '--all', '--local', '--local-dir', localDir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/add --yes to confirm/);
+    expect(await depth(deadLetterQueueUrl)).toBe(3);
+  });
+});
+
 describe('dlq with stack outputs', () => {
   it('reads the queue URLs from a cdk outputs file', async () => {
     const file = join(localDir, 'outputs.json');
@@ -358,6 +425,9 @@ describe('dlq arguments', () => {
       ['dlq', 'redrive', '--all', '--dlq-url', 'http://127.0.0.1:1/q'],
       /--queue-url/,
     ],
+    ['delete without --all or --event-id', ['dlq', 'delete', '--local'], /either --all or --event-id/],
+    ['delete with both', ['dlq', 'delete', '--all', '--yes', '--event-id', 'x', '--local'], /either --all/],
+    ['delete without a queue', ['dlq', 'delete', '--event-id', 'x'], /--dlq-url/],
     ['an unknown subcommand', ['dlq', 'purge'], /unknown command|too many arguments/i],
     ['an unknown option', ['dlq', 'list', '--everything'], /unknown option/],
   ])('rejects %s with exit 2', async (_name, args, message) => {
