@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { ENV } from './environment';
 
@@ -22,15 +22,32 @@ export async function getSecretValue(name: string): Promise<string> {
   return value;
 }
 
-function readLocalSecret(file: string, name: string): string {
-  let secrets: unknown;
+/** The parsed local secrets file, with the modification time and size it was read at. */
+let localCache: { file: string; mtimeMs: number; size: number; secrets: unknown } | undefined;
+
+/**
+ * Returns the parsed local secrets file, read again when its modification time or size changes. An
+ * operator edits the file while the local stack runs, for a rotation test or a Gusto token. Between
+ * edits the parsed copy serves, as the Powertools cache does in a deployed function.
+ */
+function readLocalSecrets(file: string): unknown {
   try {
-    secrets = JSON.parse(readFileSync(file, 'utf8'));
+    const { mtimeMs, size } = statSync(file);
+    if (localCache?.file === file && localCache.mtimeMs === mtimeMs && localCache.size === size) {
+      return localCache.secrets;
+    }
+    const secrets: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    localCache = { file, mtimeMs, size, secrets };
+    return secrets;
   } catch (error) {
     throw new Error(`Cannot read the local secrets file ${file}: ${(error as Error).message}`, {
       cause: error,
     });
   }
+}
+
+function readLocalSecret(file: string, name: string): string {
+  const secrets = readLocalSecrets(file);
   const value = (secrets as Record<string, unknown>)[name];
   // Secrets Manager stores a JSON secret (rotation pairs, API credentials) as a string; the local
   // file may hold it as an object, which is passed on as that string.
