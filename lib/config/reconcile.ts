@@ -1,20 +1,8 @@
 import * as z from 'zod';
 
-/** Person fields a roster CSV column can fill, plus the HRIS id. */
-export const ROSTER_COLUMN_FIELDS = [
-  'employeeId',
-  'email',
-  'firstName',
-  'lastName',
-  'displayName',
-  'jobTitle',
-  'department',
-  'school',
-  'location',
-  'employeeType',
-  'status',
-] as const;
-export type RosterColumnField = (typeof ROSTER_COLUMN_FIELDS)[number];
+import { ROSTER_COLUMN_FIELDS } from './constants';
+
+export { ROSTER_COLUMN_FIELDS, type RosterColumnField } from './constants';
 
 const domain = z
   .string()

@@ -6,37 +6,15 @@ import * as z from 'zod';
  * its strict objects.
  */
 
-/** The report types that `POST /reports` accepts, from the Talent API V2 reference. */
-export const REPORT_TYPES = [
-  'systemPerformance',
-  'domainsAndDimensions',
-  'selfAssessments',
-  'goals',
-  'videoInteraction',
-  'videoUsage',
-  'fileUsage',
-  'rubricUsage',
-  'goalsActivity',
-  'goalsCreation',
-  'exemplarUsage',
-  'forumUsage',
-  'forumParticipation',
-  'workflowParticipation',
-  'observations',
-  'coachingFrequency',
-  'frequencySnapshot',
-  'accountUsage',
-  'activityStream',
-  'learningPathsStatus',
-  'reportBuilder',
-] as const;
-export type ReportType = (typeof REPORT_TYPES)[number];
+import { REPORT_ENCRYPTIONS, REPORT_MODES } from './constants';
 
-/** How a schedule gets its data: `export` asks Talent for a CSV export, `live` pages the Report Builder data. */
-export const REPORT_MODES = ['export', 'live'] as const;
-export type ReportMode = (typeof REPORT_MODES)[number];
-
-export const REPORT_ENCRYPTIONS = ['S3_MANAGED', 'KMS'] as const;
+export {
+  REPORT_ENCRYPTIONS,
+  REPORT_MODES,
+  REPORT_TYPES,
+  type ReportMode,
+  type ReportType,
+} from './constants';
 
 /** Fields added to each schedule. */
 export const scheduleDeliveryFields = {

@@ -6,12 +6,9 @@ import { ianaTimeZone } from './time-zone';
  * HRIS fields and custom attributes, scope rules, and the settings for parking and the audit trail.
  */
 
-/** HRIS fields that role, group and scope rules can match on and that group templates can insert. */
-export const PERSON_FIELDS = ['jobTitle', 'department', 'school', 'location', 'employeeType'] as const;
-export type PersonField = (typeof PERSON_FIELDS)[number];
+import { ATTRIBUTE_PREFIX, PERSON_FIELDS } from './constants';
 
-/** Prefix of a condition key or placeholder that reads a custom attribute, as in `attributes.union`. */
-export const ATTRIBUTE_PREFIX = 'attributes.';
+export { ATTRIBUTE_PREFIX, PERSON_FIELDS, type PersonField } from './constants';
 
 /** Allowed custom attribute names, the same as the roster event schema accepts. */
 export const ATTRIBUTE_NAME = /^[A-Za-z0-9_-]{1,64}$/;

@@ -42,8 +42,8 @@ const secretName = z
 export const TALENT_ROLES = ['Teacher', 'Coach', 'Admin'] as const;
 export type TalentRole = (typeof TALENT_ROLES)[number];
 
-// The report types live beside the report options, which the report functions import without this schema.
-export { REPORT_TYPES, type ReportType } from './report-options';
+// The report types live in constants.ts, which the report functions import without any schema.
+export { REPORT_TYPES, type ReportType } from './constants';
 
 export const PROVIDER_KINDS = [
   'generic',

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { REPORT_MODES, REPORT_TYPES } from '../config/report-options';
+import { REPORT_MODES, REPORT_TYPES } from '../config/constants';
 import { executionInputSchema, parseWith } from './execution-input';
 
 /**

@@ -1,4 +1,4 @@
-import { ATTRIBUTE_PREFIX } from '../config/roster-rules';
+import { ATTRIBUTE_PREFIX } from '../config/constants';
 import type { Condition, FieldCondition, PersonField, RosterConfig, TalentRole } from '../config/schema';
 import type { RosterPerson } from './event';
 

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { ROSTER_COLUMN_FIELDS, type RosterColumnField } from '../../../config/reconcile';
+import { ROSTER_COLUMN_FIELDS, type RosterColumnField } from '../../../config/constants';
 import { RosterFileError } from '../errors';
 import {
   blankToUndefined,
