@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { z } from 'zod';
 import { ConfigError } from './errors';
+import { explainIssue } from './explain-issue';
 import { type Config, configSchema } from './schema';
 
 /**
@@ -36,30 +36,6 @@ export function loadConfigFile(path: string): Config {
     });
   }
   return parseConfig(value, `config file ${path}`);
-}
-
-/** Adds the fix to zod's generic messages; custom messages from the schema pass through unchanged. */
-function explainIssue(issue: z.core.$ZodRawIssue): string | undefined {
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return `unknown key ${issue.keys.map((key) => `"${key}"`).join(', ')}: remove it or check its spelling`;
-    case 'invalid_type':
-      return issue.input === undefined
-        ? `is required: add it (expected ${issue.expected})`
-        : `expected ${issue.expected}, got ${typeof issue.input}`;
-    case 'invalid_format':
-      return issue.format === 'url'
-        ? 'must be an http or https URL, for example "https://api.torshtalent.com/api/v2"'
-        : `must be a valid ${issue.format}`;
-    case 'invalid_value':
-      return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
-    case 'too_small':
-      return `must be at least ${String(issue.minimum)}${issue.origin === 'string' ? ' characters long' : issue.origin === 'array' ? ' entries' : ''}`;
-    case 'too_big':
-      return `must be at most ${String(issue.maximum)}${issue.origin === 'string' ? ' characters long' : issue.origin === 'array' ? ' entries' : ''}`;
-    default:
-      return undefined;
-  }
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

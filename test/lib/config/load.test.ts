@@ -135,6 +135,66 @@ describe('parseConfig messages', () => {
   });
 });
 
+describe('wrong-type config messages', () => {
+  it('names a fraction in an integer field', () => {
+    const problems = problemsOf({ talent: { ...minimal.talent, maxRetries: 1.5 } });
+    expect(problems).toEqual(['talent.maxRetries: must be a whole number, got 1.5']);
+  });
+
+  it('tells how to replace a null value', () => {
+    const problems = problemsOf({ talent: { ...minimal.talent, requestsPerSecond: null } });
+    expect(problems).toEqual([
+      'talent.requestsPerSecond: is null: remove the key to use the default, or set a number',
+    ]);
+  });
+
+  it('asks for a number when an integer is null', () => {
+    const problems = problemsOf({ talent: { ...minimal.talent, maxRetries: null } });
+    expect(problems).toEqual([
+      'talent.maxRetries: is null: remove the key to use the default, or set a number',
+    ]);
+  });
+
+  it('names the expected object for a null object', () => {
+    const problems = problemsOf({ talent: null });
+    expect(problems).toEqual(['talent: is null: remove the key to use the default, or set an object']);
+  });
+
+  it('tells to unquote a number written as a string', () => {
+    const problems = problemsOf({ talent: { ...minimal.talent, requestsPerSecond: '5' } });
+    expect(problems).toEqual([
+      'talent.requestsPerSecond: expected a number, got the string "5": remove the quotes',
+    ]);
+  });
+
+  it('tells to unquote a string in an integer field', () => {
+    const problems = problemsOf({ talent: { ...minimal.talent, maxRetries: '3' } });
+    expect(problems).toEqual(['talent.maxRetries: expected a number, got the string "3": remove the quotes']);
+  });
+
+  it('names the type of a non-numeric string in a number field', () => {
+    const problems = problemsOf({ talent: { ...minimal.talent, requestsPerSecond: 'fast' } });
+    expect(problems).toEqual(['talent.requestsPerSecond: expected a number, got the string "fast"']);
+  });
+
+  it('names an array where an object belongs', () => {
+    const problems = problemsOf({ talent: [] });
+    expect(problems).toEqual(['talent: expected an object, got an array']);
+  });
+
+  it('names a boolean where a string belongs', () => {
+    const problems = problemsOf({ talent: { ...minimal.talent, systemId: true } });
+    expect(problems).toEqual(['talent.systemId: expected a string, got the boolean true']);
+  });
+
+  it('truncates a long string value', () => {
+    const problems = problemsOf({ talent: { ...minimal.talent, requestsPerSecond: 'x'.repeat(500) } });
+    expect(problems).toEqual([
+      `talent.requestsPerSecond: expected a number, got the string "${'x'.repeat(40)}…"`,
+    ]);
+  });
+});
+
 describe('loadConfigFile', () => {
   it('names the file when it is not JSON', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'config-')), 'broken.json');
