@@ -7,7 +7,7 @@ import { DEFAULT_CONFIG_PATH } from '../infra/build';
 import { FUNCTION_NAMES, type FunctionName } from '../infra/constructs/function-factory';
 import { loadConfigFile } from '../lib/config/load';
 import { functionBuildOptions } from './bundling';
-import { type Benchmark, quantile, ratioTarget, round } from './harness';
+import { type Benchmark, quantile, ratioTarget, round, sizeFromEnv } from './harness';
 
 /**
  * Bundles every function with the esbuild settings of the CDK app and measures the bundle size and the
@@ -161,7 +161,7 @@ async function measureFunction(
 export async function runColdStart(
   names: readonly FunctionName[] = FUNCTION_NAMES,
 ): Promise<ColdStartResult[]> {
-  const runs = Number(process.env.BENCH_COLD_START_RUNS ?? 15);
+  const runs = sizeFromEnv('BENCH_COLD_START_RUNS');
   const options: BuildOptions = {
     ...functionBuildOptions(loadConfigFile(join(PROJECT_ROOT, DEFAULT_CONFIG_PATH))),
     metafile: true,
@@ -208,7 +208,7 @@ export const coldStart: Benchmark = {
       ]),
       notes: [
         `Each import ran in a fresh \`node ${NODE_FLAGS.join(' ')}\` process; median of ` +
-          `${process.env.BENCH_COLD_START_RUNS ?? 15} runs per bundle, handler and SDK-only alternating.`,
+          `${sizeFromEnv('BENCH_COLD_START_RUNS')} runs per bundle, handler and SDK-only alternating.`,
       ],
     };
   },

@@ -10,7 +10,7 @@ export type Cell = string | number;
 
 /** One target from the performance table: the measured ratio or figure, the bound, and whether it holds. */
 export interface TargetCheck {
-  /** What is compared, e.g. "ingest p50 / bare SendMessage p50". */
+  /** The comparison, e.g. "ingest p50 / bare SendMessage p50". */
   name: string;
   /** The measured figure with its unit, e.g. "1.21×" or "931 KB". */
   measured: string;
@@ -85,4 +85,34 @@ export function ratioTarget(
     target: `${higherIsBetter ? '≥' : '≤'} ${bound}×`,
     met: higherIsBetter ? ratio >= bound : ratio <= bound,
   };
+}
+
+/** The size variables the benchmarks read, with their defaults, for `--help` and the docs. */
+export const SIZE_VARIABLES = {
+  BENCH_REPORT_MIB: { default: 1024, about: 'report streaming: CSV size in MiB' },
+  BENCH_REPORT_ROUNDS: { default: 2, about: 'report streaming: rounds per case' },
+  BENCH_INGEST_DELIVERIES: { default: 10_000, about: 'ingest: deliveries per side' },
+  BENCH_COLD_START_RUNS: { default: 15, about: 'cold start: imports per bundle' },
+  BENCH_APPLY_EVENTS: { default: 10_000, about: 'apply: events in the stream' },
+  BENCH_RECONCILE_PEOPLE: { default: 10_000, about: 'reconcile: people in the roster' },
+  BENCH_JSON_ROWS: { default: 1_000_000, about: 'JSON to CSV: rows' },
+} as const;
+
+export type SizeVariable = keyof typeof SIZE_VARIABLES;
+
+/**
+ * Returns a benchmark size from its environment variable, or the default. A value that is not a positive
+ * whole number stops the run, because a size of NaN or 0 measures nothing and would still report its
+ * targets as met.
+ */
+export function sizeFromEnv(name: SizeVariable): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return SIZE_VARIABLES[name].default;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new Error(
+      `${name}="${raw}" is not a positive whole number: set it to, for example, ${SIZE_VARIABLES[name].default}.`,
+    );
+  }
+  return value;
 }

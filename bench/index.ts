@@ -1,7 +1,17 @@
+// Imported first: it sets the environment before the benchmark modules load the AWS SDK.
+import './environment';
 import { parseArgs } from 'node:util';
 import { applyBench } from './apply';
 import { coldStart } from './cold-start';
-import { type Benchmark, machineLine, markdownTable, type TargetCheck } from './harness';
+import {
+  type Benchmark,
+  machineLine,
+  markdownTable,
+  SIZE_VARIABLES,
+  type SizeVariable,
+  sizeFromEnv,
+  type TargetCheck,
+} from './harness';
 import { ingest } from './ingest';
 import { jsonCsv } from './json-csv';
 import { polling } from './polling';
@@ -11,8 +21,8 @@ import { reportStreaming } from './report-streaming';
 /**
  * `npm run bench`: runs every benchmark in `bench/` one after another (each measures its hot path beside
  * a baseline in the same run), prints one Markdown table per benchmark and a closing table of targets.
- * `--only a,b` runs some of them. Exits 1 when a benchmark fails to run; a missed target is reported in
- * the targets table, not as a failure, so one slow figure does not hide the others.
+ * Exits 1 when a benchmark fails to run and 2 on a usage error. A missed target is reported in the
+ * targets table and exits 0, so one slow figure does not hide the others, unless `--strict` is given.
  */
 
 const BENCHMARKS: Benchmark[] = [
@@ -25,12 +35,31 @@ const BENCHMARKS: Benchmark[] = [
   jsonCsv,
 ];
 
-const USAGE = `Usage: npm run bench -- [--only NAME[,NAME...]]
+const USAGE = `Usage: npm run bench -- [--only NAME[,NAME...]] [--strict]
 
-  --only NAMES  run only these benchmarks: ${BENCHMARKS.map((benchmark) => benchmark.name).join(', ')}`;
+  --only NAMES  run only these benchmarks: ${BENCHMARKS.map((benchmark) => benchmark.name).join(', ')}
+  --strict      exit 3 when a target is missed (by default a missed target still exits 0)
+
+Sizes, as environment variables (positive whole numbers):
+${Object.entries(SIZE_VARIABLES)
+  .map(([name, size]) => `  ${name.padEnd(24)} ${size.about} (default ${size.default})`)
+  .join('\n')}`;
+
+/** Parses the command line; a usage error becomes a message and exit code 2, not a stack trace. */
+function parseCommandLine(): { only?: string; strict?: boolean; help?: boolean } | undefined {
+  try {
+    return parseArgs({
+      options: { only: { type: 'string' }, strict: { type: 'boolean' }, help: { type: 'boolean' } },
+    }).values;
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    return undefined;
+  }
+}
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { only: { type: 'string' }, help: { type: 'boolean' } } });
+  const values = parseCommandLine();
+  if (!values) return 2;
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -39,6 +68,14 @@ async function main(): Promise<number> {
   const unknown = names.filter((name) => !BENCHMARKS.some((benchmark) => benchmark.name === name));
   if (unknown.length > 0) {
     console.error(`Unknown benchmark ${unknown.join(', ')}.\n${USAGE}`);
+    return 2;
+  }
+
+  // Every size is checked before the first benchmark starts, so a typo does not stop a run halfway.
+  try {
+    for (const name of Object.keys(SIZE_VARIABLES) as SizeVariable[]) sizeFromEnv(name);
+  } catch (error) {
+    console.error((error as Error).message);
     return 2;
   }
 
@@ -74,7 +111,7 @@ async function main(): Promise<number> {
     `\n${targets.length - missed} of ${targets.length} targets met; ` +
       `whole run ${Math.round((performance.now() - started) / 1000)} s.`,
   );
-  return 0;
+  return values.strict && missed > 0 ? 3 : 0;
 }
 
 main().then(

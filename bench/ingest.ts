@@ -11,7 +11,7 @@ import { ENV } from '../lib/runtime/environment';
 import { LOCAL_REGION } from '../local/environment';
 import { lambdaContext } from '../local/lambda-context';
 import { startSqsServer } from '../local/servers';
-import { type Benchmark, quantile, ratioTarget, round } from './harness';
+import { type Benchmark, quantile, ratioTarget, round, sizeFromEnv } from './harness';
 
 /**
  * Measures the roster-webhook handler per delivery: signature check, validation, normalization and the
@@ -163,7 +163,7 @@ async function measure(input: ChildInput): Promise<IngestTimings> {
 
 /** Starts local SQS and a FIFO queue, and measures in a child process with the handlers' environment. */
 export async function runIngest(): Promise<IngestTimings> {
-  const deliveries = Number(process.env.BENCH_INGEST_DELIVERIES ?? 10_000);
+  const deliveries = sizeFromEnv('BENCH_INGEST_DELIVERIES');
   // The SDK warns on Node.js 20, which runs the benchmark, but not on Node.js 24, which deployed functions run.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const sqsServer = await startSqsServer();

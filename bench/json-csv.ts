@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { type Options, stringify } from 'csv-stringify';
 import { csvColumns, csvStream, type JsonRow } from '../lib/reports/csv';
 import { reportRow } from '../local/talent-simulator/reports';
-import { type Benchmark, type Cell, ratioTarget, round } from './harness';
+import { type Benchmark, type Cell, ratioTarget, round, sizeFromEnv } from './harness';
 
 /**
  * Converts 1,000,000 JSON report rows to a UTF-8 CSV byte stream with the product's converter
@@ -152,7 +152,7 @@ export const jsonCsv: Benchmark = {
     const difference = await compareSample();
     if (difference) throw new Error(`The two CSV outputs of the sample rows differ ${difference}.`);
 
-    const count = Number(process.env.BENCH_JSON_ROWS ?? 1_000_000);
+    const count = sizeFromEnv('BENCH_JSON_ROWS');
     const results: RoundResult[] = [];
     for (let roundIndex = 0; roundIndex < ROUNDS; roundIndex++) {
       results.push(await runChild('product', count));

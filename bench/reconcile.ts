@@ -7,7 +7,7 @@ import { resolveGroups, resolveRole } from '../lib/roster/rules';
 import { createTalentClient } from '../lib/talent/client';
 import { mulberry32 } from '../local/talent-simulator/faults';
 import { DEFAULT_TOKENS, type SeedUser, startTalentSimulator } from '../local/talent-simulator/server';
-import { type Benchmark, round, type TargetCheck } from './harness';
+import { type Benchmark, round, sizeFromEnv, type TargetCheck } from './harness';
 
 /**
  * Reconciles a seeded 10,000-person roster CSV against the Talent simulator with 20 ms of latency per
@@ -238,7 +238,7 @@ export const reconcileBench: Benchmark = {
   name: 'reconcile',
   title: 'Reconcile',
   async run() {
-    const people = Number(process.env.BENCH_RECONCILE_PEOPLE ?? 10_000);
+    const people = sizeFromEnv('BENCH_RECONCILE_PEOPLE');
     const result = await runReconcileBench(people);
     const minimumCalls = totalOf(result.minimum);
     const bound = result.calls / RATE_PER_SECOND;
