@@ -3,6 +3,7 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ReportRun, SavedReportRun } from '../lib/reports/run';
+import { PART_SIZE_BYTES, UPLOAD_QUEUE_SIZE } from '../lib/reports/save';
 import { lambdaContext } from '../local/lambda-context';
 
 /**
@@ -44,9 +45,8 @@ export async function saveWithHandler(handler: SaveHandler, input: ChildInput): 
 }
 
 /**
- * Copies the download straight into a multipart upload, as the floor to compare with. It uses 8 MiB parts
- * with 2 in flight, the settings the save path had before it was tuned, and an S3 client from the same
- * environment.
+ * Copies the download straight into a multipart upload, as the floor to compare with. It uses the save
+ * path's part size and parts in flight, and an S3 client from the same environment.
  */
 export async function plainCopy(input: ChildInput): Promise<number> {
   const response = await fetch(input.downloadUrl);
@@ -55,8 +55,8 @@ export async function plainCopy(input: ChildInput): Promise<number> {
   const s3 = new S3Client({});
   await new Upload({
     client: s3,
-    partSize: 8 * MIB,
-    queueSize: 2,
+    partSize: PART_SIZE_BYTES,
+    queueSize: UPLOAD_QUEUE_SIZE,
     params: {
       Bucket: input.bucket,
       Key: key,

@@ -13,7 +13,7 @@ import { startS3Server } from '../local/servers';
 import { builderRow } from '../local/talent-simulator/reports';
 import { DEFAULT_TOKENS, startTalentSimulator } from '../local/talent-simulator/server';
 import { functionBuildOptions } from './bundling';
-import { type Benchmark, ratioTarget } from './harness';
+import { type Benchmark, ratioTarget, sizeFromEnv } from './harness';
 import type { ChildInput, StreamingResult } from './report-streaming-child';
 
 /**
@@ -37,7 +37,6 @@ const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
  * Rounds per case. The cases take turns, and each case's fastest round counts for throughput and its
  * highest peak for memory, so that a burst of load from other processes does not decide the ratio.
  */
-const ROUNDS = Number(process.env.BENCH_REPORT_ROUNDS ?? 2);
 
 /** Peak resident memory bound of the save case, in MiB (the 200 MB target, rounded down). */
 const PEAK_RSS_BOUND_MIB = 190;
@@ -146,11 +145,11 @@ function rowsForBytes(bytes: number): number {
 }
 
 /**
- * Runs both cases against one simulator and one s3rver, taking turns for `ROUNDS` rounds, and returns
+ * Runs both cases against one simulator and one s3rver, taking turns for `BENCH_REPORT_ROUNDS` rounds, and returns
  * every round's result.
  */
 export async function runReportStreaming(): Promise<StreamingResult[]> {
-  const targetBytes = Number(process.env.BENCH_REPORT_MIB ?? 1024) * MIB;
+  const targetBytes = sizeFromEnv('BENCH_REPORT_MIB') * MIB;
   const simulator = await startTalentSimulator({
     reportPendingMs: 0,
     reportRows: rowsForBytes(targetBytes),
@@ -199,7 +198,8 @@ export async function runReportStreaming(): Promise<StreamingResult[]> {
       return { run, bucket: BUCKET, downloadUrl };
     };
     const results: StreamingResult[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
+    const rounds = sizeFromEnv('BENCH_REPORT_ROUNDS');
+    for (let round = 0; round < rounds; round++) {
       results.push(await runChild('save', files.save, await input(), s3Server.url));
       results.push(await runChild('copy', files.copy, await input(), s3Server.url));
     }
@@ -234,6 +234,11 @@ export const reportStreaming: Benchmark = {
     const results = await runReportStreaming();
     const save = summarize(results.filter((result) => result.case === SAVE_CASE));
     const copy = summarize(results.filter((result) => result.case === COPY_CASE));
+    if (save.bytes !== copy.bytes) {
+      throw new Error(
+        `The cases moved different byte counts: report-save ${save.bytes}, plain copy ${copy.bytes}.`,
+      );
+    }
     return {
       rows: [save, copy].map((result) => ({
         case: result.case,

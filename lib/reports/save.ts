@@ -26,12 +26,12 @@ import type { ReportClient } from './talent';
  * and copies each part once. With S3's limit of 10,000 parts that allows 48.8 GiB, far more than the save
  * function can stream within its 15 minutes.
  */
-const PART_SIZE_BYTES = 5 * 1024 * 1024;
+export const PART_SIZE_BYTES = 5 * 1024 * 1024;
 /**
  * Parts uploaded at once. Each lib-storage worker reads its next part only after its upload finishes, so
  * with one worker the download would pause during every part upload.
  */
-const UPLOAD_QUEUE_SIZE = 2;
+export const UPLOAD_QUEUE_SIZE = 2;
 
 /** The largest object that one CopyObject call can copy; larger ones would need UploadPartCopy. */
 const MAX_COPY_BYTES = 5 * 1024 ** 3;
