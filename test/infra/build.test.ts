@@ -96,7 +96,10 @@ describe('buildApp', () => {
       app: string;
       context: Record<string, unknown>;
     };
-    expect(cdkJson.context).toEqual(FEATURE_FLAGS);
+    // cli-telemetry is read by the CDK CLI only, so it is the one context key that is no feature flag.
+    const { 'cli-telemetry': cliTelemetry, ...flags } = cdkJson.context;
+    expect(flags).toEqual(FEATURE_FLAGS);
+    expect(cliTelemetry).toBe(false);
     expect(cdkJson.app).toBe('npx tsx infra/app.ts');
 
     const { app } = buildApp({ config: exampleConfig(), bundling: false, nag: false });
