@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MAX_POLLS_PER_RUN } from './poll-limit';
 import { configSchema } from './schema';
 
 /**
@@ -92,7 +93,8 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'reports.neutralizeFormulas':
     'Prefixes spreadsheet formula characters (= + - @) with a quote in JSON-converted CSVs.',
   'reports.poll':
-    'How the state machine waits for a requested report. Each poll costs three state transitions; the defaults were chosen from `npm run bench -- --only polling` (see docs/BENCHMARKS.md).',
+    'How the state machine waits for a requested report. Each poll costs three state transitions; the defaults were chosen from `npm run bench -- --only polling` (see docs/BENCHMARKS.md). ' +
+    `Settings that need more than ${MAX_POLLS_PER_RUN.toLocaleString('en-US')} polls before \`timeoutSeconds\` are rejected: each poll adds about 9 events (an estimate) to the execution history, and AWS fails a Standard execution at 25,000, so ${MAX_POLLS_PER_RUN.toLocaleString('en-US')} polls leave room for retries.`,
   'reports.poll.initialWaitSeconds':
     'Seconds before the first status check. The default 30 costs no more transitions than fixed 30-second polling for a report ready within a minute, and one poll (3 transitions) fewer than 15 for most ready times.',
   'reports.poll.backoffFactor':

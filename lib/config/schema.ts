@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { cronProblem } from './cron';
+import { pollLimitProblem } from './poll-limit';
 import { RECONCILE_DEFAULTS, reconcileSchema } from './reconcile';
 import {
   REPORT_DELIVERY_DEFAULTS,
@@ -268,6 +269,9 @@ const schedule = z
     }
   });
 
+/** The longest `reports.poll.timeoutSeconds`: one day. */
+const MAX_POLL_TIMEOUT_SECONDS = 86_400;
+
 const poll = z
   .strictObject({
     /** Seconds before the first status check; the reason for each default is in docs/reports.md. */
@@ -276,11 +280,21 @@ const poll = z
     backoffFactor: z.number().min(1).max(10).default(2),
     maxWaitSeconds: z.int().min(1).max(3600).default(300),
     /** Total seconds of waiting after which the run fails as timed out. */
-    timeoutSeconds: z.int().min(60).max(86_400).default(7200),
+    timeoutSeconds: z.int().min(60).max(MAX_POLL_TIMEOUT_SECONDS).default(7200),
   })
   .refine((value) => value.maxWaitSeconds >= value.initialWaitSeconds, {
     path: ['maxWaitSeconds'],
     message: 'must be at least initialWaitSeconds',
+  })
+  .superRefine((value, context) => {
+    // Fields out of range have their own issue, and counting polls for them could loop for a long time.
+    const countable =
+      value.initialWaitSeconds >= 1 &&
+      value.maxWaitSeconds >= 1 &&
+      value.backoffFactor >= 1 &&
+      value.timeoutSeconds <= MAX_POLL_TIMEOUT_SECONDS;
+    const problem = countable ? pollLimitProblem(value) : undefined;
+    if (problem) context.addIssue({ code: 'custom', message: problem });
   });
 
 const reports = z.strictObject({
