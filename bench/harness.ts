@@ -1,4 +1,6 @@
+import type { ChildProcessByStdio } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
+import type { Readable } from 'node:stream';
 
 /**
  * The contract between `npm run bench` and each benchmark in `bench/`. A benchmark measures one hot path
@@ -115,4 +117,23 @@ export function sizeFromEnv(name: SizeVariable): number {
     );
   }
   return value;
+}
+
+/**
+ * Waits for a benchmark child process and returns the JSON object it printed on its last line of
+ * standard output. A non-zero exit rejects with `label` and that last line.
+ */
+export function lastJsonLine<T>(child: ChildProcessByStdio<null, Readable, null>, label: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const last = output.trim().split('\n').at(-1) ?? '';
+      if (code !== 0) return reject(new Error(`The ${label} child exited with ${code}: ${last}`));
+      resolve(JSON.parse(last) as T);
+    });
+  });
 }

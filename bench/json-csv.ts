@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { type Options, stringify } from 'csv-stringify';
 import { csvColumns, csvStream, type JsonRow } from '../lib/reports/csv';
 import { reportRow } from '../local/talent-simulator/reports';
-import { type Benchmark, type Cell, ratioTarget, round, sizeFromEnv } from './harness';
+import { type Benchmark, type Cell, lastJsonLine, ratioTarget, round, sizeFromEnv } from './harness';
 
 /**
  * Converts 1,000,000 JSON report rows to a UTF-8 CSV byte stream with the product's converter
@@ -106,31 +106,20 @@ async function convert(side: Side, rows: JsonRow[]): Promise<RoundResult> {
 }
 
 function runChild(side: Side, rows: number): Promise<RoundResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        '--max-old-space-size=4096',
-        fileURLToPath(import.meta.url),
-        '--child',
-        side,
-        String(rows),
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const last = output.trim().split('\n').at(-1) ?? '';
-      if (code !== 0) return reject(new Error(`The ${side} child exited with ${code}: ${last}`));
-      resolve(JSON.parse(last) as RoundResult);
-    });
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--max-old-space-size=4096',
+      fileURLToPath(import.meta.url),
+      '--child',
+      side,
+      String(rows),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  return lastJsonLine<RoundResult>(child, side);
 }
 
 /** Returns where the two outputs of the sample rows first differ, or undefined when they are equal. */

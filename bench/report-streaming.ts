@@ -13,7 +13,7 @@ import { startS3Server } from '../local/servers';
 import { builderRow } from '../local/talent-simulator/reports';
 import { DEFAULT_TOKENS, startTalentSimulator } from '../local/talent-simulator/server';
 import { functionBuildOptions } from './bundling';
-import { type Benchmark, ratioTarget, sizeFromEnv } from './harness';
+import { type Benchmark, lastJsonLine, ratioTarget, sizeFromEnv } from './harness';
 import type { ChildInput, StreamingResult } from './report-streaming-child';
 
 /**
@@ -100,38 +100,27 @@ async function bundle(kind: CaseName, directory: string, config: Config): Promis
 
 /** Runs one bundled case under plain `node` and returns its measures, printed as JSON on its last line. */
 function runChild(kind: CaseName, file: string, input: ChildInput, s3Url: string): Promise<StreamingResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file, JSON.stringify(input)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      cwd: PROJECT_ROOT,
-      // The environment a deployed function gets, with the SDK pointed at s3rver as local mode does.
-      env: {
-        PATH: process.env.PATH,
-        NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_LOG_LEVEL: 'SILENT',
-        POWERTOOLS_SERVICE_NAME: 'report-save',
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'S3RVER',
-        AWS_SECRET_ACCESS_KEY: 'S3RVER',
-        AWS_ENDPOINT_URL_S3: s3Url,
-        AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-        AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-        REPORT_BUCKET: BUCKET,
-        REPORT_S3_CHECKSUMS: 'false',
-        TALENT_SYNC_SECRETS_FILE: join(PROJECT_ROOT, 'examples/secrets.local.json'),
-      },
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const last = output.trim().split('\n').at(-1) ?? '';
-      if (code !== 0) return reject(new Error(`The ${kind} child exited with ${code}: ${last}`));
-      resolve(JSON.parse(last) as StreamingResult);
-    });
+  const child = spawn(process.execPath, [file, JSON.stringify(input)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: PROJECT_ROOT,
+    // The environment a deployed function gets, with the SDK pointed at s3rver as local mode does.
+    env: {
+      PATH: process.env.PATH,
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_SERVICE_NAME: 'report-save',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_ENDPOINT_URL_S3: s3Url,
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+      REPORT_BUCKET: BUCKET,
+      REPORT_S3_CHECKSUMS: 'false',
+      TALENT_SYNC_SECRETS_FILE: join(PROJECT_ROOT, 'examples/secrets.local.json'),
+    },
   });
+  return lastJsonLine<StreamingResult>(child, kind);
 }
 
 /** Estimates the rows that make a CSV of about `bytes` bytes from the average size of sample rows. */
