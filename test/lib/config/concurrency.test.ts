@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../lib/config/errors';
 import { parseConfig } from '../../../lib/config/load';
+import { configProblems } from './support';
 
 const minimal = {
   talent: { baseUrl: 'https://api.torshtalent.com/api/v2', tokenSecretName: 'talent-sync/talent-token' },
 };
 
 function problemsOf(value: unknown): string {
-  try {
-    parseConfig(value);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.join('\n');
-    throw error;
-  }
-  throw new Error('parseConfig accepted an invalid config');
+  return configProblems(value).join('\n');
 }
 
 describe('roster.apply.maxConcurrency', () => {

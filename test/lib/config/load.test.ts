@@ -2,22 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../lib/config/errors';
 import { loadConfigFile, parseConfig } from '../../../lib/config/load';
+import { configProblems } from './support';
 
 const minimal = {
   talent: { baseUrl: 'https://api.torshtalent.com/api/v2', tokenSecretName: 'talent-sync/talent-token' },
 };
 
-function problemsOf(value: unknown): readonly string[] {
-  try {
-    parseConfig(value);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('parseConfig accepted an invalid config');
-}
+const problemsOf = configProblems;
 
 describe('parseConfig', () => {
   it('fills documented defaults into a minimal config', () => {

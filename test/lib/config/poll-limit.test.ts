@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../lib/config/errors';
-import { parseConfig } from '../../../lib/config/load';
 import { MAX_POLLS_PER_RUN, pollsUntilTimeout } from '../../../lib/config/poll-limit';
 import { pollingPlan } from '../../../lib/reports/backoff';
+import { configProblems } from './support';
 
 const talent = { baseUrl: 'https://api.torshtalent.com/api/v2', tokenSecretName: 'talent-sync/talent-token' };
 const defaults = { initialWaitSeconds: 30, backoffFactor: 2, maxWaitSeconds: 300, timeoutSeconds: 7200 };
@@ -14,13 +13,7 @@ const everySecondForADay = {
 };
 
 function problemsOf(poll: object): readonly string[] {
-  try {
-    parseConfig({ talent, reports: { poll } });
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
+  return configProblems({ talent, reports: { poll } });
 }
 
 describe('pollsUntilTimeout', () => {

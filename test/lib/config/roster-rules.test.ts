@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../lib/config/errors';
 import { parseConfig } from '../../../lib/config/load';
+import { configProblems } from './support';
 
 function problemsOf(roster: unknown): readonly string[] {
-  try {
-    parseConfig({
-      talent: { baseUrl: 'http://127.0.0.1:1/api/v2', tokenSecretName: 'talent-token' },
-      roster,
-    });
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
+  return configProblems({
+    talent: { baseUrl: 'http://127.0.0.1:1/api/v2', tokenSecretName: 'talent-token' },
+    roster,
+  });
 }
 
 describe('roster rules config', () => {
