@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { REPORT_MODES, REPORT_TYPES } from '../config/constants';
 import { executionInputSchema, parseWith } from './execution-input';
 
@@ -18,28 +18,28 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 
 const isoDate = z.iso.date();
 
-export const reportRunSchema = executionInputSchema.extend({
+export const reportRunSchema = z.extend(executionInputSchema, {
   report: z.enum(REPORT_TYPES),
   /** `live` when SaveReport pages the Report Builder data; absent for an export. */
-  mode: z.enum(REPORT_MODES).optional(),
+  mode: z.optional(z.enum(REPORT_MODES)),
   /**
    * Talent's `insightsReportRequestId`, the id that `GET /reports/{reportId}` takes; for a live run, an id
    * this project makes (`live_…`), because no export is requested.
    */
-  requestId: z.string().min(1),
+  requestId: z.string().check(z.minLength(1)),
   /** When the RequestReport step asked Talent for the report. */
   startedAt: z.iso.datetime({ offset: true }),
   /** The resolved date range, when the schedule has a date-range preset. */
-  period: z.object({ start: isoDate, end: isoDate }).optional(),
+  period: z.optional(z.object({ start: isoDate, end: isoDate })),
   /** Seconds the next Wait state waits; a whole number because Wait states take whole seconds. */
-  waitSeconds: z.int().min(0),
+  waitSeconds: z.int().check(z.minimum(0)),
   /** Seconds spent in Wait states so far. */
-  waitedSeconds: z.int().min(0),
+  waitedSeconds: z.int().check(z.minimum(0)),
   /** Status checks done so far. */
-  polls: z.int().min(0),
+  polls: z.int().check(z.minimum(0)),
   status: z.enum(RUN_STATUSES),
   /** Reason the run failed or timed out, for the alert. */
-  failureReason: z.string().optional(),
+  failureReason: z.optional(z.string()),
 });
 
 export type ReportRun = z.infer<typeof reportRunSchema>;

@@ -56,6 +56,13 @@ describe('parseReportRun', () => {
     expect(errorOf(() => parseReportRun({ ...run, status: 'done' })).problems[0]).toMatch(/^status: /);
   });
 
+  it('says what a missing field needs', () => {
+    const { requestId: _removed, ...withoutId } = run;
+    expect(errorOf(() => parseReportRun(withoutId)).problems[0]).toBe(
+      'requestId: is required: add it (expected string)',
+    );
+  });
+
   it('names a fractional wait', () => {
     expect(errorOf(() => parseReportRun({ ...run, waitSeconds: 1.5 })).problems[0]).toMatch(/^waitSeconds: /);
   });
