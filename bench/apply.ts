@@ -59,7 +59,7 @@ const SHARES: [ChangeKind, number][] = [
  * - hire: one createUser, which carries role, name and groups. No lookup is needed, because the
  *   state table shows that the person never had a user, and a 409 reveals one made by hand.
  * - name update, e-mail change, leaver: one updateUser with the changed field (`email` moves the
- *   user; `status: Disabled` deactivates), since the state table knows the address and that the
+ *   user; `status: Disabled` deactivates), since the state table records the address and that the
  *   user is active.
  * - title update: one updateUser when the role rules give a new role, else none.
  * - department update: none, because no rule reads the department, so Talent does not change.

@@ -51,7 +51,7 @@ export function markdownTable(rows: Record<string, Cell>[]): string {
   ].join('\n');
 }
 
-/** The machine line printed above the tables. */
+/** Returns the machine line printed above the tables. */
 export function machineLine(): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const memory = Math.round(totalmem() / 1024 ** 3);
@@ -72,7 +72,7 @@ export function round(value: number, digits = 2): number {
   return Math.round(value * scale) / scale;
 }
 
-/** A ratio check: `measured / baseline` against `bound`, where lower is better unless `higherIsBetter`. */
+/** Checks the ratio `measured / baseline` against `bound`; lower is better unless `higherIsBetter`. */
 export function ratioTarget(
   name: string,
   measured: number,

@@ -18,9 +18,9 @@ import { type Benchmark, type Cell, ratioTarget, round } from './harness';
  * Wait state replaced by a fixed 30-second wait (the job-poller loop: Wait 30 s, Poll, Choice).
  *
  * The executions run in aws-local-stepfunctions with every Wait state overridden to 0 ms and a clock the
- * benchmark controls: PollReport first advances the clock by the seconds the Wait state before it asked
+ * benchmark controls: PollReport first advances the clock by the seconds the Wait state before it requested
  * for (read from the definition: `Seconds`, or `SecondsPath` on the state's input), then runs the product
- * poll step against a Talent stub that answers complete once the clock has reached the ready time.
+ * poll step against a Talent stub that returns complete once the clock has reached the ready time.
  * RequestReport runs the product request step; SaveReport and the failure states are stubs. Lambda run
  * time is left out, so delays are those of instant steps.
  */

@@ -29,7 +29,7 @@ export const REPORT_TYPES = [
 ] as const;
 export type ReportType = (typeof REPORT_TYPES)[number];
 
-/** How a schedule gets its data: `export` requests a CSV export from Talent, `live` pages the Report Builder data. */
+/** Schedule modes: `export` requests a CSV export from Talent, `live` pages the Report Builder data. */
 export const REPORT_MODES = ['export', 'live'] as const;
 export type ReportMode = (typeof REPORT_MODES)[number];
 

@@ -115,8 +115,8 @@ const source = z
       .optional(),
     /**
      * Gusto: the secret the webhook function writes a new subscription's verification token to, as
-     * `{"verification_token", "webhook_subscription_uuid", "receivedAt"}`. It is never used to check
-     * signatures. Absent means `<signingSecretName>-pending-verification`. The stack creates it.
+     * `{"verification_token", "webhook_subscription_uuid", "source", "receivedAt"}`. It is never used
+     * to check signatures. Absent means `<signingSecretName>-pending-verification`. The stack creates it.
      */
     verificationSecretName: secretName.optional(),
     /** Personio: the header that carries the webhook's static token; absent means `Authorization`. */

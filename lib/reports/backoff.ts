@@ -27,7 +27,7 @@ export function nextWaitWithinTimeout(current: number, waitedSeconds: number, po
 const BEFORE_POLLS = 2;
 /** States entered per poll: WaitForReport, PollReport and IsReportReady. */
 const STATES_PER_POLL = 3;
-/** States entered after the poll that sees the report complete: SaveReport and ReportSaved. */
+/** States entered after the poll that finds the report complete: SaveReport and ReportSaved. */
 const AFTER_SAVE = 2;
 /** States entered after the poll that times out: DescribeFailure, NotifyFailure and ReportFailed. */
 const AFTER_TIMEOUT = 3;
@@ -42,8 +42,8 @@ export interface PollingPlan {
   timedOut: boolean;
   /**
    * States the execution enters: RequestReport and IsReportRequested, then WaitForReport, PollReport and
-   * IsReportReady once per poll, then SaveReport and ReportSaved; or DescribeFailure, NotifyFailure and
-   * ReportFailed after a timeout. Step Functions Standard bills each.
+   * IsReportReady once per poll. A completed run then enters SaveReport and ReportSaved, and a timed-out
+   * run DescribeFailure, NotifyFailure and ReportFailed. Step Functions Standard bills each transition.
    */
   stateTransitions: number;
 }

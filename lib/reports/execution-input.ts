@@ -27,7 +27,7 @@ export function parseExecutionInput(value: unknown): ExecutionInput {
 }
 
 /** Validates a value against a report state schema; the ReportInputError names each invalid field. */
-export function parseWith<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
+export function parseWith<T>(schema: z.ZodMiniType<T>, value: unknown, description: string): T {
   const result = schema.safeParse(value, { error: explainIssue });
   if (result.success) return result.data;
 
@@ -36,7 +36,7 @@ export function parseWith<T>(schema: z.ZodMiniType<T>, value: unknown, what: str
     return `${path}: ${issue.message}`;
   });
   throw new ReportInputError(
-    `Invalid ${what}: ${problems.join('; ')}. The state machine passes this object between the report ` +
+    `Invalid ${description}: ${problems.join('; ')}. The state machine passes this object between the report ` +
       'steps; a manual execution must start with {"schedule": "<name>", "scheduledTime": "<ISO 8601>"}.',
     problems,
   );

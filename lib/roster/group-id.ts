@@ -5,7 +5,7 @@ import type { RosterEvent } from './event';
  * does not build the roster event schema when it is imported.
  */
 
-/** The SQS FIFO message group: events of one person are applied in order, people in parallel. */
+/** Returns the SQS FIFO message group, so events of one person apply in order and people in parallel. */
 export function messageGroupId(event: Pick<RosterEvent, 'source' | 'employeeId'>): string {
   return `${event.source}#${event.employeeId}`;
 }

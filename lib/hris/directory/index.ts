@@ -59,7 +59,7 @@ export function directoryFor(source: SourceConfig): ProviderDirectory {
  * A retryable API failure propagates, so the message returns to the queue. A rejection (wrong credential,
  * a person the API does not find, other 4xx) or an invalid record becomes a PermanentApplyError, which
  * sends the message to the dead-letter queue. A 404 is never read as a leaver: a wrong apiBaseUrl or
- * account answers 404 for everyone, and that would deactivate every person the source sends.
+ * account returns 404 for everyone, and that would deactivate every person the source sends.
  */
 export async function resolveThinEvent(
   event: RosterEvent,

@@ -63,7 +63,7 @@ export function utcDate(now: Date): string {
   return now.toISOString().slice(0, 10);
 }
 
-/** What a provider's record says about employment, beyond the start date. */
+/** Employment facts from a provider's record, beyond the start date. */
 export interface EmploymentFlags {
   leaver: boolean;
   leave?: boolean;
